@@ -1,0 +1,38 @@
+/* The receiving side of rollcalld: a CURVE ROUTER socket, batches decoded under a budget,
+ * checked against the key they came with, validated, committed in groups, acked after COMMIT. */
+#ifndef ROLLCALLD_INGEST_H
+#define ROLLCALLD_INGEST_H
+
+#include <stdint.h>
+
+#include "rollcall/config.h"
+
+typedef struct ingest ingest;
+
+typedef struct ingest_stats {
+	uint64_t batches, duplicates, refused, retries, groups;
+	uint64_t marks_new, marks_unchanged, items_rejected;
+	uint64_t handshakes_ok, handshakes_refused;
+	uint64_t last_group_ms;
+	uint64_t keys;
+} ingest_stats;
+
+/* Reads the server key, connects to the database and checks the schema, loads the keys,
+ * starts the ZAP handler and binds cfg->listen. cfg must outlive the ingest. */
+int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Waits up to timeout_ms for batches, commits one group and sends its acks. Returns 1 when it
+ * handled a group, 0 when nothing came, negative on a fatal socket error. */
+int ingest_step(ingest *in, int timeout_ms);
+
+/* Reloads the key table from the database (connections stay up). */
+int ingest_reload_keys(ingest *in, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+void ingest_get_stats(ingest *in, ingest_stats *st);
+
+/* Closes the socket (unsent acks are dropped: clients resend and get DUPLICATE) and frees
+ * everything; NULL-safe. */
+void ingest_destroy(ingest **in);
+
+#endif

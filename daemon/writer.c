@@ -1,0 +1,1086 @@
+/* Group commit. Bulk paths use binary COPY: calendar, pupils and contacts go through temporary
+ * staging tables and a set-based merge; marks are compared in memory with the current marks of
+ * the same dates (fetched with one query per school) and only new or changed marks are copied
+ * into the append-only register, so each mark is written once. */
+#include "writer.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rollcall/codes.h"
+#include "rollcall/date.h"
+#include "rollcall/db.h"
+#include "rollcall/log.h"
+
+struct writer {
+	char *conninfo;
+	PGconn *conn;
+	copybuf cb;
+};
+
+#define COPY_FLUSH (1 << 20)
+
+static const char stage_sql[] =
+	"SET client_min_messages = warning;"
+	"CREATE TEMP TABLE IF NOT EXISTS stage_session (school_urn integer, date date,"
+	" session smallint, open boolean, ord integer) ON COMMIT DELETE ROWS;"
+	"CREATE TEMP TABLE IF NOT EXISTS stage_pupil (school_urn integer, ord integer,"
+	" batch_no bigint, eff date, upn text, surname text, forename text,"
+	" preferred_forename text, date_of_birth date, sex char(1), nc_year text,"
+	" admission_date date, leaving_date date, leaving_reason text, address_line1 text,"
+	" address_line2 text, town text, postcode text, ethnicity text, boarder boolean,"
+	" pupil_premium boolean, fsm boolean, sen char(1), social_care text,"
+	" previously_looked_after boolean, eal boolean) ON COMMIT DELETE ROWS;"
+	"CREATE TEMP TABLE IF NOT EXISTS stage_contact (school_urn integer, pupil_id integer,"
+	" ord integer, name text, relationship text, lives_with boolean, address text,"
+	" phone text, priority smallint) ON COMMIT DELETE ROWS;"
+	"CREATE TEMP TABLE IF NOT EXISTS stage_change (school_urn integer, from_date date)"
+	" ON COMMIT DELETE ROWS;";
+
+/* Identity: the last row sent for a pupil wins; unchanged rows are not rewritten. */
+static const char merge_pupil_sql[] =
+	"WITH latest AS (SELECT DISTINCT ON (school_urn, upn) * FROM stage_pupil"
+	"  ORDER BY school_urn, upn, ord DESC),"
+	" up AS (INSERT INTO pupil AS p (school_urn, upn, surname, forename, preferred_forename,"
+	"  date_of_birth, sex, admission_date, leaving_date, leaving_reason, address_line1,"
+	"  address_line2, town, postcode, ethnicity, first_batch, last_batch)"
+	"  SELECT school_urn, upn, surname, forename, preferred_forename, date_of_birth,"
+	"  coalesce(sex, 'U'), admission_date, leaving_date, leaving_reason, address_line1,"
+	"  address_line2, town, postcode, ethnicity, batch_no, batch_no FROM latest"
+	"  ON CONFLICT (school_urn, upn) DO UPDATE SET surname = excluded.surname,"
+	"  forename = excluded.forename, preferred_forename = excluded.preferred_forename,"
+	"  date_of_birth = excluded.date_of_birth, sex = excluded.sex,"
+	"  admission_date = excluded.admission_date, leaving_date = excluded.leaving_date,"
+	"  leaving_reason = excluded.leaving_reason, address_line1 = excluded.address_line1,"
+	"  address_line2 = excluded.address_line2, town = excluded.town,"
+	"  postcode = excluded.postcode, ethnicity = excluded.ethnicity,"
+	"  last_batch = excluded.last_batch, updated_at = now()"
+	"  WHERE (p.surname, p.forename, p.preferred_forename, p.date_of_birth, p.sex,"
+	"  p.admission_date, p.leaving_date, p.leaving_reason, p.address_line1, p.address_line2,"
+	"  p.town, p.postcode, p.ethnicity) IS DISTINCT FROM (excluded.surname,"
+	"  excluded.forename, excluded.preferred_forename, excluded.date_of_birth, excluded.sex,"
+	"  excluded.admission_date, excluded.leaving_date, excluded.leaving_reason,"
+	"  excluded.address_line1, excluded.address_line2, excluded.town, excluded.postcode,"
+	"  excluded.ethnicity)"
+	"  RETURNING school_urn, least(admission_date, leaving_date) AS from_date)"
+	" INSERT INTO stage_change SELECT school_urn, min(from_date) FROM up GROUP BY school_urn";
+
+/* Characteristics: one row per distinct effective date, compared in date order with the row
+ * in force before it; only a change makes a new row. A pupil's first row holds from their
+ * admission (nothing earlier is known). */
+static const char merge_char_sql[] =
+	"WITH snap AS (SELECT DISTINCT ON (s.school_urn, s.upn, s.eff) s.*, p.pupil_id,"
+	"   p.admission_date AS adm FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
+	"  ORDER BY s.school_urn, s.upn, s.eff, s.ord DESC),"
+	" cmp AS (SELECT snap.*, lag(ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
+	"   previously_looked_after, eal)) OVER w AS prev, row_number() OVER w AS n,"
+	"   (SELECT ROW(c.nc_year, c.boarder, c.pupil_premium, c.fsm, c.sen, c.social_care,"
+	"     c.previously_looked_after, c.eal) FROM pupil_characteristic c"
+	"    WHERE c.school_urn = snap.school_urn AND c.pupil_id = snap.pupil_id"
+	"      AND c.valid_from <= snap.eff ORDER BY c.valid_from DESC LIMIT 1) AS cur,"
+	"   EXISTS (SELECT 1 FROM pupil_characteristic c WHERE c.school_urn = snap.school_urn"
+	"      AND c.pupil_id = snap.pupil_id) AS known"
+	"  FROM snap WINDOW w AS (PARTITION BY school_urn, upn ORDER BY eff)),"
+	" ins AS (INSERT INTO pupil_characteristic AS pc (school_urn, pupil_id, valid_from,"
+	"   nc_year, boarder, pupil_premium, fsm, sen, social_care, previously_looked_after, eal,"
+	"   batch_no)"
+	"  SELECT school_urn, pupil_id,"
+	"   CASE WHEN n = 1 AND NOT known THEN least(eff, adm) ELSE eff END, nc_year,"
+	"   coalesce(boarder, false), coalesce(pupil_premium, false), coalesce(fsm, false),"
+	"   coalesce(sen, 'N'), coalesce(social_care, ''),"
+	"   coalesce(previously_looked_after, false), coalesce(eal, false), batch_no"
+	"  FROM cmp WHERE ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
+	"   previously_looked_after, eal) IS DISTINCT FROM"
+	"   (CASE WHEN n = 1 THEN cur ELSE prev END)"
+	"  ON CONFLICT (school_urn, pupil_id, valid_from) DO UPDATE SET nc_year = excluded.nc_year,"
+	"   boarder = excluded.boarder, pupil_premium = excluded.pupil_premium,"
+	"   fsm = excluded.fsm, sen = excluded.sen, social_care = excluded.social_care,"
+	"   previously_looked_after = excluded.previously_looked_after, eal = excluded.eal,"
+	"   batch_no = excluded.batch_no"
+	"  RETURNING school_urn, valid_from)"
+	" INSERT INTO stage_change SELECT school_urn, min(valid_from) FROM ins GROUP BY school_urn";
+
+static const char merge_session_sql[] =
+	"WITH up AS (INSERT INTO school_session AS t (school_urn, date, session, open)"
+	"  SELECT DISTINCT ON (school_urn, date, session) school_urn, date, session, open"
+	"  FROM stage_session ORDER BY school_urn, date, session, ord DESC"
+	"  ON CONFLICT (school_urn, date, session) DO UPDATE SET open = excluded.open"
+	"  WHERE t.open IS DISTINCT FROM excluded.open RETURNING school_urn, date)"
+	" INSERT INTO stage_change SELECT school_urn, min(date) FROM up GROUP BY school_urn";
+
+/* A pupil's contacts are replaced by the set sent for them, when it differs. */
+static const char merge_contact_sql[] =
+	"WITH sent AS (SELECT school_urn, pupil_id, row_number() OVER (PARTITION BY school_urn,"
+	"   pupil_id ORDER BY ord)::smallint AS seq, name, relationship, lives_with, address,"
+	"   phone, priority FROM stage_contact),"
+	" changed AS (SELECT school_urn, pupil_id FROM (SELECT * FROM sent EXCEPT"
+	"   SELECT c.school_urn, c.pupil_id, c.seq, c.name, c.relationship, c.lives_with,"
+	"   c.address, c.phone, c.priority FROM contact c"
+	"   JOIN (SELECT DISTINCT school_urn, pupil_id FROM sent) k USING (school_urn, pupil_id)) d"
+	"  UNION SELECT c.school_urn, c.pupil_id FROM contact c"
+	"   JOIN (SELECT DISTINCT school_urn, pupil_id FROM sent) k USING (school_urn, pupil_id)"
+	"   WHERE NOT EXISTS (SELECT 1 FROM sent s WHERE s.school_urn = c.school_urn"
+	"    AND s.pupil_id = c.pupil_id AND s.seq = c.seq)),"
+	" del AS (DELETE FROM contact c USING changed ch WHERE c.school_urn = ch.school_urn"
+	"   AND c.pupil_id = ch.pupil_id)"
+	" INSERT INTO contact (school_urn, pupil_id, seq, name, relationship, lives_with, address,"
+	"  phone, priority) SELECT s.* FROM sent s JOIN changed ch USING (school_urn, pupil_id)";
+
+static const char enqueue_sql[] =
+	"WITH ch AS (SELECT school_urn, min(from_date) AS from_date FROM stage_change"
+	"  WHERE from_date IS NOT NULL GROUP BY school_urn),"
+	" q AS (INSERT INTO job (school_urn, kind, from_date) SELECT school_urn, 'recompute',"
+	"  from_date FROM ch ORDER BY school_urn"
+	"  ON CONFLICT (school_urn, kind) WHERE state = 'pending' AND school_urn IS NOT NULL"
+	"  DO UPDATE SET from_date = least(job.from_date, excluded.from_date), updated_at = now()"
+	"  RETURNING 1)"
+	" SELECT count(*) FROM q";
+
+/* --- small hash tables ------------------------------------------------------------------ */
+
+typedef struct pupil_ent {
+	char upn[14];
+	int32_t pupil_id, admitted, left;
+} pupil_ent;
+
+typedef struct pupil_map {
+	pupil_ent *slot;
+	size_t cap; /* power of two */
+	size_t n;
+} pupil_map;
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h ^ (h >> 29);
+}
+
+static int pupil_map_init(pupil_map *m, size_t n)
+{
+	m->cap = 64;
+	while (m->cap < n * 2)
+		m->cap *= 2;
+	m->n = 0;
+	m->slot = calloc(m->cap, sizeof(pupil_ent));
+	return m->slot ? 0 : -ENOMEM;
+}
+
+static pupil_ent *pupil_map_find(const pupil_map *m, const char *upn)
+{
+	size_t i;
+
+	if (!upn || strlen(upn) != 13)
+		return NULL;
+	i = hash_bytes(upn, 13) & (m->cap - 1);
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		pupil_ent *e = &m->slot[i];
+		if (!e->upn[0])
+			return NULL;
+		if (!memcmp(e->upn, upn, 13))
+			return e;
+	}
+}
+
+static void pupil_map_put(pupil_map *m, const char *upn, int32_t id, int32_t adm, int32_t left)
+{
+	size_t i = hash_bytes(upn, 13) & (m->cap - 1);
+
+	while (m->slot[i].upn[0])
+		i = (i + 1) & (m->cap - 1);
+	memcpy(m->slot[i].upn, upn, 13);
+	m->slot[i].upn[13] = 0;
+	m->slot[i].pupil_id = id;
+	m->slot[i].admitted = adm;
+	m->slot[i].left = left;
+	m->n++;
+}
+
+/* Current mark per (date, pupil, session). */
+typedef struct cur_ent {
+	uint64_t key; /* 0: empty */
+	int16_t version;
+	int16_t minutes; /* -1: none */
+	uint8_t code;
+} cur_ent;
+
+typedef struct cur_map {
+	cur_ent *slot;
+	size_t cap, n;
+} cur_map;
+
+static uint64_t mark_key(int32_t day, int32_t pupil_id, int session)
+{
+	return ((uint64_t)(uint32_t)pupil_id << 22) | ((uint64_t)(day & 0x1FFFFF) << 1) |
+	       (uint64_t)(session & 1) | (1ull << 63);
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+static int cur_map_init(cur_map *m, size_t n)
+{
+	m->cap = 1024;
+	while (m->cap < n * 2)
+		m->cap *= 2;
+	m->n = 0;
+	m->slot = calloc(m->cap, sizeof(cur_ent));
+	return m->slot ? 0 : -ENOMEM;
+}
+
+static cur_ent *cur_map_slot(cur_map *m, uint64_t key)
+{
+	size_t i = mix64(key) & (m->cap - 1);
+
+	while (m->slot[i].key && m->slot[i].key != key)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slot[i];
+}
+
+/* --- connection ------------------------------------------------------------------------- */
+
+writer *writer_new(const char *conninfo)
+{
+	writer *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->conninfo = strdup(conninfo);
+	if (!w->conninfo) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void writer_destroy(writer **wp)
+{
+	writer *w = wp ? *wp : NULL;
+
+	if (!w)
+		return;
+	if (w->conn)
+		PQfinish(w->conn);
+	copybuf_deinit(&w->cb);
+	free(w->conninfo);
+	free(w);
+	*wp = NULL;
+}
+
+int writer_connect(writer *w, char *err, size_t errlen)
+{
+	int rc;
+
+	if (w->conn && PQstatus(w->conn) == CONNECTION_OK)
+		return 0;
+	if (w->conn) {
+		PQfinish(w->conn);
+		w->conn = NULL;
+	}
+	rc = db_connect(w->conninfo, &w->conn, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = db_schema_check(w->conn, err, errlen);
+	if (rc == 0)
+		rc = db_exec(w->conn, stage_sql, err, errlen);
+	if (rc == 0)
+		rc = db_exec(w->conn, "SET synchronous_commit = on; SET application_name = 'rollcalld'",
+		             err, errlen);
+	if (rc < 0) {
+		PQfinish(w->conn);
+		w->conn = NULL;
+	}
+	return rc;
+}
+
+int writer_load_keys(writer *w, keytab **out, char *err, size_t errlen)
+{
+	PGresult *res = NULL;
+	keytab *t = NULL;
+	int rc = writer_connect(w, err, errlen);
+
+	*out = NULL;
+	if (rc < 0)
+		goto out;
+	res = PQexec(w->conn, "SELECT public_key, school_urn FROM school_key WHERE revoked_at IS NULL");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		snprintf(err, errlen, "keys: %s", PQresultErrorMessage(res));
+		rc = -EIO;
+		goto out;
+	}
+	t = keytab_new();
+	if (!t) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		rc = keytab_add(t, PQgetvalue(res, i, 0), (uint32_t)atol(PQgetvalue(res, i, 1)));
+		if (rc < 0) {
+			snprintf(err, errlen, "keys: bad public key in school_key for URN %s",
+			         PQgetvalue(res, i, 1));
+			goto out;
+		}
+	}
+	*out = t;
+	t = NULL;
+out:
+	keytab_destroy(&t);
+	PQclear(res);
+	return rc;
+}
+
+/* --- helpers for one transaction -------------------------------------------------------- */
+
+/* Runs a statement with text parameters; returns the result (caller clears) or NULL with the
+ * reason in err. */
+static PGresult *q(writer *w, const char *sql, int n, const char *const *params,
+                   ExecStatusType want, char *err, size_t errlen)
+{
+	PGresult *res = PQexecParams(w->conn, sql, n, NULL, params, NULL, NULL, 0);
+
+	if (PQresultStatus(res) != want) {
+		const char *m = PQresultErrorMessage(res);
+		snprintf(err, errlen, "database: %.*s", (int)strcspn(m, "\n"), m);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+static int run(writer *w, const char *sql, char *err, size_t errlen)
+{
+	PGresult *res = q(w, sql, 0, NULL, PGRES_COMMAND_OK, err, errlen);
+
+	if (!res)
+		return -EIO;
+	PQclear(res);
+	return 0;
+}
+
+static int run_tuples(writer *w, const char *sql, long *value, char *err, size_t errlen)
+{
+	PGresult *res = q(w, sql, 0, NULL, PGRES_TUPLES_OK, err, errlen);
+
+	if (!res)
+		return -EIO;
+	if (value)
+		*value = PQntuples(res) ? atol(PQgetvalue(res, 0, 0)) : 0;
+	PQclear(res);
+	return 0;
+}
+
+static int flush_if_big(writer *w, char *err, size_t errlen)
+{
+	return w->cb.len >= COPY_FLUSH ? copybuf_flush(&w->cb, w->conn, err, errlen) : 0;
+}
+
+static int copy_begin(writer *w, const char *target, char *err, size_t errlen)
+{
+	int rc = db_copy_in_start(w->conn, target, err, errlen);
+
+	if (rc == 0) {
+		copybuf_deinit(&w->cb);
+		copybuf_init(&w->cb);
+	}
+	return rc;
+}
+
+static const char *nz(const char *s)
+{
+	return s && s[0] ? s : NULL;
+}
+
+static int reject(ingest_batch *ib, Rollcall__ItemKind kind, uint32_t index, uint32_t line,
+                  const char *upn, const char *field, const char *reason)
+{
+	return batch_reject(ib, kind, index, line, upn, field, reason);
+}
+
+/* --- the stages -------------------------------------------------------------------------- */
+
+static int ledger_open(writer *w, ingest_batch *ib, char *err, size_t errlen)
+{
+	char urn[16], exp[16], counts[4][16];
+	const Rollcall__Batch *b = ib->b;
+	const char *params[9];
+	PGresult *res;
+
+	snprintf(urn, sizeof(urn), "%u", b->school_urn);
+	snprintf(counts[0], 16, "%zu", b->n_pupils);
+	snprintf(counts[1], 16, "%zu", b->n_contacts);
+	snprintf(counts[2], 16, "%zu", b->n_marks);
+	snprintf(counts[3], 16, "%zu", b->n_sessions);
+	params[0] = urn;
+	params[1] = b->batch_id;
+	params[2] = ib->public_key;
+	params[3] = b->source ? b->source : "";
+	params[4] = b->has_exported_on ? date_format(b->exported_on, exp) : NULL;
+	params[5] = counts[0];
+	params[6] = counts[1];
+	params[7] = counts[2];
+	params[8] = counts[3];
+	res = q(w,
+	        "INSERT INTO batch (school_urn, batch_id, public_key, source, exported_on, pupils,"
+	        " contacts, marks, sessions, ack) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '')"
+	        " RETURNING batch_no",
+	        9, params, PGRES_TUPLES_OK, err, errlen);
+	if (!res)
+		return -EIO;
+	ib->batch_no = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/* Looks the batch up in the ledger: a hit makes it a DUPLICATE carrying its first ack. */
+static int ledger_lookup(writer *w, ingest_batch *ib, char *err, size_t errlen)
+{
+	char urn[16];
+	const char *params[2] = {urn, ib->b->batch_id};
+	PGresult *res;
+
+	snprintf(urn, sizeof(urn), "%u", ib->b->school_urn);
+	res = PQexecParams(w->conn, "SELECT ack FROM batch WHERE school_urn = $1 AND batch_id = $2",
+	                   2, NULL, params, NULL, NULL, 1);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		snprintf(err, errlen, "database: %s", PQresultErrorMessage(res));
+		PQclear(res);
+		return -EIO;
+	}
+	if (PQntuples(res) == 1) {
+		size_t len = (size_t)PQgetlength(res, 0, 0);
+
+		ib->status = ROLLCALL__BATCH_ACK__STATUS__DUPLICATE;
+		ib->stored_ack = malloc(len ? len : 1);
+		if (!ib->stored_ack) {
+			PQclear(res);
+			return -ENOMEM;
+		}
+		memcpy(ib->stored_ack, PQgetvalue(res, 0, 0), len);
+		ib->stored_ack_len = len;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int ledger_close(writer *w, ingest_batch *ib, char *err, size_t errlen)
+{
+	char urn[16], acc[16], rej[16], nv[16];
+	const char *params[6];
+	int lengths[6] = {0}, formats[6] = {0};
+	uint8_t *ack = NULL;
+	size_t acklen = 0;
+	PGresult *res;
+	int rc = batch_pack_ack(ib, &ack, &acklen);
+
+	if (rc < 0)
+		return rc;
+	snprintf(urn, sizeof(urn), "%u", ib->b->school_urn);
+	snprintf(acc, sizeof(acc), "%u", ib->accepted);
+	snprintf(rej, sizeof(rej), "%zu", ib->nrej);
+	snprintf(nv, sizeof(nv), "%u", ib->new_versions);
+	params[0] = urn;
+	params[1] = ib->b->batch_id;
+	params[2] = (const char *)ack;
+	lengths[2] = (int)acklen;
+	formats[2] = 1;
+	params[3] = acc;
+	params[4] = rej;
+	params[5] = nv;
+	res = PQexecParams(w->conn,
+	                   "UPDATE batch SET ack = $3, accepted = $4, rejected = $5,"
+	                   " new_versions = $6 WHERE school_urn = $1 AND batch_id = $2",
+	                   6, NULL, params, lengths, formats, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		snprintf(err, errlen, "database: %s", PQresultErrorMessage(res));
+		rc = -EIO;
+	}
+	PQclear(res);
+	free(ack);
+	return rc;
+}
+
+static bool live(const ingest_batch *ib)
+{
+	return ib->status == ROLLCALL__BATCH_ACK__STATUS__ACCEPTED;
+}
+
+static int stage_sessions(writer *w, ingest_batch **g, size_t n, bool *any, char *err,
+                          size_t errlen)
+{
+	int rc, ord = 0;
+
+	*any = false;
+	for (size_t i = 0; i < n; i++)
+		if (live(g[i]) && g[i]->b->n_sessions)
+			*any = true;
+	if (!*any)
+		return 0;
+	rc = copy_begin(w, "stage_session (school_urn, date, session, open, ord)", err, errlen);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ingest_batch *ib = g[i];
+
+		if (!live(ib))
+			continue;
+		for (size_t k = 0; rc == 0 && k < ib->b->n_sessions; k++) {
+			const Rollcall__CalendarSession *s = ib->b->sessions[k];
+
+			if (!ib->session_ok[k])
+				continue;
+			copybuf_row(&w->cb, 5);
+			copybuf_int4(&w->cb, (int32_t)ib->b->school_urn);
+			copybuf_date(&w->cb, s->date);
+			copybuf_int2(&w->cb, (int16_t)s->session);
+			copybuf_bool(&w->cb, s->open);
+			copybuf_int4(&w->cb, ord++);
+			ib->accepted++;
+			rc = flush_if_big(w, err, errlen);
+		}
+	}
+	if (rc == 0)
+		rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
+	return rc ? rc : run(w, merge_session_sql, err, errlen);
+}
+
+static void copy_opt_date(copybuf *cb, int has, int32_t day)
+{
+	if (has)
+		copybuf_date(cb, day);
+	else
+		copybuf_null(cb);
+}
+
+static void copy_opt_bool(copybuf *cb, int has, int v)
+{
+	if (has)
+		copybuf_bool(cb, v);
+	else
+		copybuf_null(cb);
+}
+
+static int stage_pupils(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
+{
+	bool any = false;
+	int rc, ord = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (live(g[i]) && g[i]->b->n_pupils)
+			any = true;
+	if (!any)
+		return 0;
+	rc = copy_begin(w,
+	                "stage_pupil (school_urn, ord, batch_no, eff, upn, surname, forename,"
+	                " preferred_forename, date_of_birth, sex, nc_year, admission_date,"
+	                " leaving_date, leaving_reason, address_line1, address_line2, town,"
+	                " postcode, ethnicity, boarder, pupil_premium, fsm, sen, social_care,"
+	                " previously_looked_after, eal)",
+	                err, errlen);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ingest_batch *ib = g[i];
+		const Rollcall__Batch *b = ib->b;
+
+		if (!live(ib))
+			continue;
+		for (size_t k = 0; rc == 0 && k < b->n_pupils; k++) {
+			const Rollcall__Pupil *p = b->pupils[k];
+			copybuf *cb = &w->cb;
+			int32_t eff = p->has_effective_from ? p->effective_from
+			              : b->has_exported_on  ? b->exported_on
+			                                    : p->admission_date;
+
+			if (!ib->pupil_ok[k])
+				continue;
+			copybuf_row(cb, 26);
+			copybuf_int4(cb, (int32_t)b->school_urn);
+			copybuf_int4(cb, ord++);
+			copybuf_int8(cb, ib->batch_no);
+			copybuf_date(cb, eff);
+			copybuf_cstr(cb, p->upn);
+			copybuf_cstr(cb, p->surname);
+			copybuf_cstr(cb, p->forename);
+			copybuf_cstr(cb, nz(p->preferred_forename));
+			copybuf_date(cb, p->date_of_birth);
+			copybuf_cstr(cb, nz(p->sex));
+			copybuf_cstr(cb, nz(p->nc_year));
+			copybuf_date(cb, p->admission_date);
+			copy_opt_date(cb, p->has_leaving_date, p->leaving_date);
+			copybuf_cstr(cb, nz(p->leaving_reason));
+			copybuf_cstr(cb, nz(p->address_line1));
+			copybuf_cstr(cb, nz(p->address_line2));
+			copybuf_cstr(cb, nz(p->town));
+			copybuf_cstr(cb, nz(p->postcode));
+			copybuf_cstr(cb, nz(p->ethnicity));
+			copy_opt_bool(cb, p->has_boarder, p->boarder);
+			copy_opt_bool(cb, p->has_pupil_premium, p->pupil_premium);
+			copy_opt_bool(cb, p->has_fsm, p->fsm);
+			copybuf_cstr(cb, nz(p->sen));
+			copybuf_cstr(cb, p->social_care ? p->social_care : NULL);
+			copy_opt_bool(cb, p->has_previously_looked_after, p->previously_looked_after);
+			copy_opt_bool(cb, p->has_eal, p->eal);
+			ib->accepted++;
+			rc = flush_if_big(w, err, errlen);
+		}
+	}
+	if (rc == 0)
+		rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
+	if (rc == 0)
+		rc = run(w, merge_pupil_sql, err, errlen);
+	if (rc == 0)
+		rc = run(w, merge_char_sql, err, errlen);
+	return rc;
+}
+
+/* Loads the school's admission register (UPN -> pupil id and dates on roll). */
+static int load_pupils(writer *w, uint32_t urn, pupil_map *m, char *err, size_t errlen)
+{
+	char u[16];
+	const char *params[1] = {u};
+	PGresult *res;
+	int rc;
+
+	snprintf(u, sizeof(u), "%u", urn);
+	res = q(w,
+	        "SELECT upn, pupil_id, admission_date - date '1970-01-01',"
+	        " coalesce(leaving_date - date '1970-01-01', 2147483647) FROM pupil"
+	        " WHERE school_urn = $1",
+	        1, params, PGRES_TUPLES_OK, err, errlen);
+	if (!res)
+		return -EIO;
+	rc = pupil_map_init(m, (size_t)PQntuples(res));
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+		pupil_map_put(m, PQgetvalue(res, i, 0), atoi(PQgetvalue(res, i, 1)),
+		              atoi(PQgetvalue(res, i, 2)), atoi(PQgetvalue(res, i, 3)));
+	PQclear(res);
+	return rc;
+}
+
+static int stage_contacts(writer *w, ingest_batch **g, size_t n, uint32_t urn,
+                          const pupil_map *pm, char *err, size_t errlen)
+{
+	bool started = false;
+	int rc = 0, ord = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ingest_batch *ib = g[i];
+
+		if (!live(ib) || ib->b->school_urn != urn)
+			continue;
+		for (size_t k = 0; rc == 0 && k < ib->b->n_contacts; k++) {
+			const Rollcall__Contact *c = ib->b->contacts[k];
+			const pupil_ent *p;
+
+			if (!ib->contact_ok[k])
+				continue;
+			p = pupil_map_find(pm, c->upn);
+			if (!p) {
+				rc = reject(ib, ROLLCALL__ITEM_KIND__CONTACT, (uint32_t)k, c->line,
+				            c->upn, "upn", "pupil is not on the admission register");
+				continue;
+			}
+			if (!started) {
+				rc = copy_begin(w,
+				                "stage_contact (school_urn, pupil_id, ord, name,"
+				                " relationship, lives_with, address, phone, priority)",
+				                err, errlen);
+				started = rc == 0;
+				if (rc < 0)
+					break;
+			}
+			copybuf_row(&w->cb, 9);
+			copybuf_int4(&w->cb, (int32_t)urn);
+			copybuf_int4(&w->cb, p->pupil_id);
+			copybuf_int4(&w->cb, ord++);
+			copybuf_cstr(&w->cb, c->name);
+			copybuf_cstr(&w->cb, nz(c->relationship));
+			copybuf_bool(&w->cb, c->has_lives_with && c->lives_with);
+			copybuf_cstr(&w->cb, nz(c->address));
+			copybuf_cstr(&w->cb, nz(c->phone));
+			if (c->has_priority)
+				copybuf_int2(&w->cb, (int16_t)c->priority);
+			else
+				copybuf_null(&w->cb);
+			ib->accepted++;
+			rc = flush_if_big(w, err, errlen);
+		}
+	}
+	if (started && rc == 0)
+		rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
+	if (started && rc == 0)
+		rc = run(w, merge_contact_sql, err, errlen);
+	return rc;
+}
+
+/* Fetches the current marks of school urn between two days into m. */
+static int load_current(writer *w, uint32_t urn, int32_t lo, int32_t hi, cur_map *m, char *err,
+                        size_t errlen, size_t expect)
+{
+	char u[16], a[11], b[11];
+	const char *params[3] = {u, date_format(lo, a), date_format(hi, b)};
+	PGresult *res;
+	int rc;
+
+	snprintf(u, sizeof(u), "%u", urn);
+	res = q(w,
+	        "SELECT pupil_id, date - date '1970-01-01', session, version, code,"
+	        " coalesce(minutes_late, -1) FROM mark_current"
+	        " WHERE school_urn = $1 AND date BETWEEN $2 AND $3",
+	        3, params, PGRES_TUPLES_OK, err, errlen);
+	if (!res)
+		return -EIO;
+	rc = cur_map_init(m, (size_t)PQntuples(res) + expect);
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		const char *code = PQgetvalue(res, i, 4);
+		const rc_code *c = codes_find(code, strlen(code));
+		cur_ent *e = cur_map_slot(m, mark_key(atoi(PQgetvalue(res, i, 1)),
+		                                      atoi(PQgetvalue(res, i, 0)),
+		                                      atoi(PQgetvalue(res, i, 2))));
+
+		e->key = mark_key(atoi(PQgetvalue(res, i, 1)), atoi(PQgetvalue(res, i, 0)),
+		                  atoi(PQgetvalue(res, i, 2)));
+		e->version = (int16_t)atoi(PQgetvalue(res, i, 3));
+		e->minutes = (int16_t)atoi(PQgetvalue(res, i, 5));
+		e->code = c ? c->id : 0;
+		m->n++;
+	}
+	PQclear(res);
+	return rc;
+}
+
+typedef struct school_marks {
+	int32_t first_change; /* earliest date with a new version; INT32_MAX: none */
+	uint32_t written;
+} school_marks;
+
+static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, const pupil_map *pm,
+                       bool *copying, char *err, size_t errlen)
+{
+	int32_t lo = INT32_MAX, hi = INT32_MIN;
+	size_t count = 0;
+	cur_map cur = {0};
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		ingest_batch *ib = g[i];
+
+		if (!live(ib) || ib->b->school_urn != urn)
+			continue;
+		for (size_t k = 0; k < ib->b->n_marks; k++) {
+			if (!ib->mark_code[k])
+				continue;
+			lo = ib->b->marks[k]->date < lo ? ib->b->marks[k]->date : lo;
+			hi = ib->b->marks[k]->date > hi ? ib->b->marks[k]->date : hi;
+			count++;
+		}
+	}
+	if (!count)
+		return 0;
+	rc = load_current(w, urn, lo, hi, &cur, err, errlen, count);
+	if (rc < 0)
+		goto out;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ingest_batch *ib = g[i];
+
+		if (!live(ib) || ib->b->school_urn != urn)
+			continue;
+		for (size_t k = 0; rc == 0 && k < ib->b->n_marks; k++) {
+			const Rollcall__Mark *m = ib->b->marks[k];
+			const pupil_ent *p;
+			const rc_code *code;
+			cur_ent *e;
+			uint64_t key;
+			int16_t minutes = m->has_minutes_late ? (int16_t)m->minutes_late : -1;
+			int16_t version;
+
+			if (!ib->mark_code[k])
+				continue;
+			p = pupil_map_find(pm, m->upn);
+			if (!p) {
+				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line, m->upn,
+				            "upn", "pupil is not on the admission register");
+				continue;
+			}
+			if (m->date < p->admitted || m->date > p->left) {
+				char d[11], why[96];
+
+				snprintf(why, sizeof(why), "pupil is not on roll on %s",
+				         date_format(m->date, d));
+				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line, m->upn,
+				            "date", why);
+				continue;
+			}
+			key = mark_key(m->date, p->pupil_id, m->session);
+			e = cur_map_slot(&cur, key);
+			if (e->key && e->code == ib->mark_code[k] && e->minutes == minutes) {
+				ib->unchanged++;
+				ib->accepted++;
+				continue;
+			}
+			if (e->key && (!m->amendment_reason || !m->amendment_reason[0])) {
+				const rc_code *old = codes_by_id(e->code);
+				char why[128];
+
+				snprintf(why, sizeof(why),
+				         "required to change the current mark ('%s' to '%s'%s)",
+				         old ? old->code : "?", m->code,
+				         e->code == ib->mark_code[k] ? ", minutes late" : "");
+				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line, m->upn,
+				            "amendment_reason", why);
+				continue;
+			}
+			version = e->key ? (int16_t)(e->version + 1) : 1;
+			if (!e->key)
+				cur.n++;
+			e->key = key;
+			e->version = version;
+			e->code = ib->mark_code[k];
+			e->minutes = minutes;
+
+			if (!*copying) {
+				rc = copy_begin(w,
+				                "mark_version (school_urn, date, pupil_id, session, version,"
+				                " code, minutes_late, recorded_at, recorded_by,"
+				                " amendment_reason, batch_no)",
+				                err, errlen);
+				if (rc < 0)
+					break;
+				*copying = true;
+			}
+			code = codes_by_id(ib->mark_code[k]);
+			copybuf_row(&w->cb, 11);
+			copybuf_int4(&w->cb, (int32_t)urn);
+			copybuf_date(&w->cb, m->date);
+			copybuf_int4(&w->cb, p->pupil_id);
+			copybuf_int2(&w->cb, (int16_t)m->session);
+			copybuf_int2(&w->cb, version);
+			copybuf_cstr(&w->cb, code->code);
+			if (minutes >= 0)
+				copybuf_int2(&w->cb, minutes);
+			else
+				copybuf_null(&w->cb);
+			if (m->has_recorded_at)
+				copybuf_timestamptz(&w->cb, m->recorded_at);
+			else
+				copybuf_null(&w->cb);
+			copybuf_cstr(&w->cb, m->recorded_by ? m->recorded_by : "");
+			copybuf_cstr(&w->cb, nz(m->amendment_reason));
+			copybuf_int8(&w->cb, ib->batch_no);
+			ib->new_versions++;
+			ib->accepted++;
+			if (ib->first_change > m->date)
+				ib->first_change = m->date;
+			rc = flush_if_big(w, err, errlen);
+		}
+	}
+out:
+	free(cur.slot);
+	return rc;
+}
+
+static int copy_rejections(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
+{
+	bool any = false;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if (live(g[i]) && g[i]->nrej)
+			any = true;
+	if (!any)
+		return 0;
+	rc = copy_begin(w,
+	                "rejected_item (school_urn, batch_no, kind, item_index, line, upn, field,"
+	                " reason)",
+	                err, errlen);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ingest_batch *ib = g[i];
+
+		if (!live(ib))
+			continue;
+		for (size_t k = 0; rc == 0 && k < ib->nrej; k++) {
+			const rejection *r = &ib->rej[k];
+
+			copybuf_row(&w->cb, 8);
+			copybuf_int4(&w->cb, (int32_t)ib->b->school_urn);
+			copybuf_int8(&w->cb, ib->batch_no);
+			copybuf_int2(&w->cb, (int16_t)r->kind);
+			copybuf_int4(&w->cb, (int32_t)r->index);
+			copybuf_int4(&w->cb, (int32_t)r->line);
+			/* Only a well-formed UPN is kept: a malformed one is not an identifier. */
+			copybuf_cstr(&w->cb, r->upn && strlen(r->upn) == 13 ? r->upn : NULL);
+			copybuf_cstr(&w->cb, r->field);
+			copybuf_cstr(&w->cb, r->reason);
+			rc = flush_if_big(w, err, errlen);
+		}
+	}
+	if (rc == 0)
+		rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
+	return rc;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int record_mark_changes(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char u[16], d[11];
+		const char *params[2] = {u, d};
+		PGresult *res;
+
+		if (!live(g[i]) || g[i]->first_change == INT32_MAX)
+			continue;
+		snprintf(u, sizeof(u), "%u", g[i]->b->school_urn);
+		date_format(g[i]->first_change, d);
+		res = q(w, "INSERT INTO stage_change VALUES ($1, $2)", 2, params, PGRES_COMMAND_OK,
+		        err, errlen);
+		if (!res)
+			rc = -EIO;
+		PQclear(res);
+	}
+	return rc;
+}
+
+static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
+{
+	uint32_t *urns = calloc(n, sizeof(uint32_t));
+	size_t nurn = 0;
+	bool sessions = false, copying = false;
+	long jobs = 0;
+	int rc;
+
+	if (!urns)
+		return -ENOMEM;
+	rc = run(w, "BEGIN", err, errlen);
+	if (rc < 0)
+		goto out;
+
+	/* One writer per school at a time, taken in URN order so two daemons cannot deadlock. */
+	for (size_t i = 0; i < n; i++)
+		urns[nurn++] = g[i]->b->school_urn;
+	qsort(urns, nurn, sizeof(*urns), cmp_u32);
+	for (size_t i = 0; rc == 0 && i < nurn; i++) {
+		char sql[96];
+
+		if (i && urns[i] == urns[i - 1])
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(72431, %u)", urns[i]);
+		rc = run_tuples(w, sql, NULL, err, errlen);
+	}
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		ingest_batch *ib = g[i];
+
+		ib->status = ROLLCALL__BATCH_ACK__STATUS__ACCEPTED;
+		ib->first_change = INT32_MAX;
+		for (size_t j = 0; j < i; j++)
+			if (live(g[j]) && g[j]->b->school_urn == ib->b->school_urn &&
+			    !strcmp(g[j]->b->batch_id, ib->b->batch_id))
+				ib->status = ROLLCALL__BATCH_ACK__STATUS__DUPLICATE; /* ack filled later */
+		if (live(ib))
+			rc = ledger_lookup(w, ib, err, errlen);
+		if (rc == 0 && live(ib))
+			rc = ledger_open(w, ib, err, errlen);
+	}
+	if (rc == 0)
+		rc = stage_sessions(w, g, n, &sessions, err, errlen);
+	if (rc == 0)
+		rc = stage_pupils(w, g, n, err, errlen);
+
+	for (size_t u = 0; rc == 0 && u < nurn; u++) {
+		pupil_map pm = {0};
+
+		if (u && urns[u] == urns[u - 1])
+			continue;
+		rc = load_pupils(w, urns[u], &pm, err, errlen);
+		if (rc == 0)
+			rc = stage_contacts(w, g, n, urns[u], &pm, err, errlen);
+		if (rc == 0)
+			rc = write_marks(w, g, n, urns[u], &pm, &copying, err, errlen);
+		free(pm.slot);
+		if (rc == 0 && copying) {
+			rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
+			copying = false;
+		}
+	}
+	if (rc == 0)
+		rc = copy_rejections(w, g, n, err, errlen);
+	if (rc == 0)
+		rc = record_mark_changes(w, g, n, err, errlen);
+	if (rc == 0)
+		rc = run_tuples(w, enqueue_sql, &jobs, err, errlen);
+	if (rc == 0 && jobs > 0)
+		rc = run(w, "NOTIFY rollcall_jobs", err, errlen);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (live(g[i]))
+			rc = ledger_close(w, g[i], err, errlen);
+	if (rc == 0)
+		rc = run(w, "COMMIT", err, errlen);
+out:
+	if (rc < 0 && w->conn && PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
+		if (PQtransactionStatus(w->conn) == PQTRANS_ACTIVE) {
+			PGresult *res;
+			/* A COPY in progress: end it so the connection can roll back. */
+			PQputCopyEnd(w->conn, "aborted");
+			while ((res = PQgetResult(w->conn)))
+				PQclear(res);
+		}
+		PQclear(PQexec(w->conn, "ROLLBACK"));
+	}
+	free(urns);
+	return rc;
+}
+
+int writer_commit(writer *w, ingest_batch **group, size_t n, char *err, size_t errlen)
+{
+	int rc = writer_connect(w, err, errlen);
+
+	if (rc < 0)
+		return -EAGAIN;
+	for (size_t i = 0; i < n; i++) {
+		/* A retry starts from the validation result: drop what the last attempt added. */
+		ingest_batch *ib = group[i];
+		size_t keep = ib->nrej_validated;
+
+		ib->nrej = keep;
+		ib->accepted = ib->new_versions = ib->unchanged = 0;
+		free(ib->stored_ack);
+		ib->stored_ack = NULL;
+		ib->stored_ack_len = 0;
+	}
+	rc = commit_group(w, group, n, err, errlen);
+	if (rc < 0) {
+		if (!w->conn || PQstatus(w->conn) != CONNECTION_OK)
+			return -EAGAIN;
+		return rc == -ENOMEM ? -ENOMEM : -EIO;
+	}
+	/* A batch sent twice within one group: the second copy answers as a duplicate. */
+	for (size_t i = 0; i < n; i++) {
+		ingest_batch *ib = group[i];
+
+		if (ib->status != ROLLCALL__BATCH_ACK__STATUS__DUPLICATE || ib->stored_ack)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (live(group[j]) && group[j]->b->school_urn == ib->b->school_urn &&
+			    !strcmp(group[j]->b->batch_id, ib->b->batch_id)) {
+				if (batch_pack_ack(group[j], &ib->stored_ack, &ib->stored_ack_len) < 0)
+					return -ENOMEM;
+				break;
+			}
+	}
+	return 0;
+}

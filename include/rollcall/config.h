@@ -1,0 +1,48 @@
+/* Rollcall's configuration: one INI file shared by all programs, described by one declarative
+ * table of typed, bounded keys; environment variables override the file (for tests). */
+#ifndef ROLLCALL_CONFIG_H
+#define ROLLCALL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct rc_config {
+	/* [database] */
+	char *db_conninfo;
+	/* [daemon] */
+	char *listen;            /* ZeroMQ endpoint the daemon binds */
+	char *server_key_file;   /* CURVE key file of the daemon (public + secret) */
+	int group_max_batches;   /* batches committed in one transaction at most */
+	int group_max_marks;     /* marks committed in one transaction at most */
+	int group_wait_ms;       /* how long to wait for more batches before committing */
+	int max_message_bytes;   /* larger messages are refused unread */
+	int decode_budget_bytes; /* heap one decoded batch may use */
+	int status_interval_ms;  /* how often STATUS= is sent to systemd */
+	/* [push] */
+	char *endpoint;          /* where rollcall-push connects */
+	char *server_public_key; /* Z85 public key of the daemon */
+	char *client_key_file;   /* CURVE key file of this client */
+	char *spool_dir;         /* unacknowledged batches wait here */
+	int window;              /* batches in flight */
+	int batch_marks;         /* marks per batch */
+	int ack_timeout_ms;      /* resend a batch not acknowledged within this */
+	/* [output] */
+	char *output_dir;
+} rc_config;
+
+/* Fills cfg with the defaults, then the file at path (NULL: defaults only), then environment
+ * overrides ROLLCALL_<SECTION>_<KEY> (e.g. ROLLCALL_DATABASE_CONNINFO). Every value is checked
+ * against its type and bounds. Returns 0, or -EINVAL / -errno with "path:line: key: reason" (or
+ * "ROLLCALL_X: reason") in err; cfg then holds nothing that needs freeing.
+ * The caller keeps cfg and releases it with config_deinit. */
+int config_load(rc_config *cfg, const char *path, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Frees what config_load allocated; NULL-safe, idempotent. */
+void config_deinit(rc_config *cfg);
+
+/* Writes every key with its value as INI text to buf (for --check-config). Returns the length
+ * that was needed, like snprintf. */
+size_t config_dump(const rc_config *cfg, char *buf, size_t buflen);
+
+#endif

@@ -1,0 +1,73 @@
+/* PostgreSQL helpers shared by the programs: connect, run a statement, migrate and check the
+ * schema version, and build binary COPY streams for the bulk paths. */
+#ifndef ROLLCALL_DB_H
+#define ROLLCALL_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Connects with conninfo. Returns 0 and *out, or -ECONNREFUSED with libpq's reason in err. */
+int db_connect(const char *conninfo, PGconn **out, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Runs sql (no parameters, any number of statements). Returns 0, or -EIO with the server's
+ * message in err. */
+int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Runs a one-value query and returns the value as a long in *out (0 when NULL). */
+int db_query_long(PGconn *conn, const char *sql, long *out, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* The highest migration compiled in. */
+int db_schema_latest(void);
+
+/* Applies every compiled-in migration not applied yet, each in its own transaction under an
+ * advisory lock (so two migrators do not race), then makes sure the register has partitions
+ * for academic years today-7 .. today+1. *applied gets how many migrations ran. */
+int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Checks the database is at db_schema_latest(). -ESTALE with "schema is at version N, this
+ * build needs M: run 'rollcall migrate'" otherwise. */
+int db_schema_check(PGconn *conn, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* A binary COPY stream under construction. Fields are appended in the table's column order;
+ * copybuf_flush sends what has been built (call it when copybuf_len() grows large). */
+typedef struct copybuf {
+	char *data;
+	size_t len, cap;
+	bool failed; /* an allocation failed; copybuf_flush reports it */
+} copybuf;
+
+void copybuf_init(copybuf *cb);   /* writes the binary COPY header */
+void copybuf_deinit(copybuf *cb); /* frees the buffer; NULL-safe */
+void copybuf_row(copybuf *cb, int nfields);
+void copybuf_null(copybuf *cb);
+void copybuf_int2(copybuf *cb, int16_t v);
+void copybuf_int4(copybuf *cb, int32_t v);
+void copybuf_int8(copybuf *cb, int64_t v);
+void copybuf_bool(copybuf *cb, bool v);
+void copybuf_date(copybuf *cb, int32_t unix_day);       /* days since 1970-01-01 */
+void copybuf_timestamptz(copybuf *cb, int64_t unix_usec); /* microseconds since the epoch */
+void copybuf_text(copybuf *cb, const char *s, size_t len); /* NULL s: SQL NULL */
+void copybuf_cstr(copybuf *cb, const char *s);             /* NULL: SQL NULL */
+
+/* Sends the buffered bytes with PQputCopyData and empties the buffer. */
+int copybuf_flush(copybuf *cb, PGconn *conn, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Writes the trailer, flushes, ends the COPY and reads its result. *rows gets the row count. */
+int copybuf_finish(copybuf *cb, PGconn *conn, long *rows, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Starts "COPY <target> FROM STDIN (FORMAT binary)". */
+int db_copy_in_start(PGconn *conn, const char *target, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Day number (days since 1970-01-01) <-> PostgreSQL's binary date (days since 2000-01-01). */
+#define DB_PG_EPOCH_DAY 10957
+
+#endif

@@ -1,0 +1,155 @@
+/* Decoding batches under a heap budget, and the protocol limits. */
+#include "rollcall/wire.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	max_align_t data[];
+} chunk;
+
+struct wire_arena {
+	chunk *head;
+	size_t handed, budget;
+	ProtobufCAllocator alloc;
+};
+
+#define CHUNK_SIZE (256 * 1024)
+
+static void *arena_alloc(void *user, size_t size)
+{
+	wire_arena *a = user;
+	chunk *c = a->head;
+	size_t need = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+
+	if (need < size || a->handed + need > a->budget)
+		return NULL;
+	if (!c || c->size - c->used < need) {
+		size_t sz = need > CHUNK_SIZE ? need : CHUNK_SIZE;
+
+		c = malloc(sizeof(chunk) + sz);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->size = sz;
+		/* A big one-off block goes behind the current chunk so its free space stays usable. */
+		if (a->head && sz > CHUNK_SIZE) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += need;
+	a->handed += need;
+	return p;
+}
+
+static void arena_free(void *user, void *p)
+{
+	/* Everything goes when the arena does. */
+}
+
+wire_arena *wire_arena_new(size_t budget)
+{
+	wire_arena *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->budget = budget;
+	a->alloc.alloc = arena_alloc;
+	a->alloc.free = arena_free;
+	a->alloc.allocator_data = a;
+	return a;
+}
+
+void wire_arena_destroy(wire_arena **ap)
+{
+	wire_arena *a = ap ? *ap : NULL;
+
+	if (!a)
+		return;
+	for (chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+	*ap = NULL;
+}
+
+void *wire_arena_alloc(wire_arena *a, size_t size)
+{
+	void *p = arena_alloc(a, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+size_t wire_arena_used(const wire_arena *a)
+{
+	return a ? a->handed : 0;
+}
+
+int wire_batch_decode(wire_arena *arena, const uint8_t *data, size_t len, Rollcall__Batch **out,
+                      char *err, size_t errlen)
+{
+	Rollcall__Batch *b;
+
+	*out = NULL;
+	b = rollcall__batch__unpack(&arena->alloc, len, data);
+	if (!b) {
+		if (arena->handed + 4096 >= arena->budget) {
+			snprintf(err, errlen, "decoded batch exceeds %zu bytes", arena->budget);
+			return -E2BIG;
+		}
+		snprintf(err, errlen, "not a Batch message");
+		return -EBADMSG;
+	}
+	if (!b->has_version || b->version != WIRE_VERSION) {
+		snprintf(err, errlen, "wire version %u is not supported (this daemon speaks %d)",
+		         b->has_version ? b->version : 0, WIRE_VERSION);
+		return -EPROTO;
+	}
+	if (!b->has_school_urn || b->school_urn < 100000 || b->school_urn > 999999) {
+		snprintf(err, errlen, "school_urn missing or not 6 digits");
+		return -EPROTO;
+	}
+	if (!b->batch_id || !b->batch_id[0] || strlen(b->batch_id) > WIRE_MAX_BATCH_ID) {
+		snprintf(err, errlen, "batch_id missing or longer than %d", WIRE_MAX_BATCH_ID);
+		return -EPROTO;
+	}
+	if (b->n_pupils > WIRE_MAX_PUPILS || b->n_contacts > WIRE_MAX_CONTACTS ||
+	    b->n_marks > WIRE_MAX_MARKS || b->n_sessions > WIRE_MAX_SESSIONS) {
+		snprintf(err, errlen,
+		         "batch too large (%zu pupils, %zu contacts, %zu marks, %zu sessions; limits "
+		         "%d, %d, %d, %d)",
+		         b->n_pupils, b->n_contacts, b->n_marks, b->n_sessions, WIRE_MAX_PUPILS,
+		         WIRE_MAX_CONTACTS, WIRE_MAX_MARKS, WIRE_MAX_SESSIONS);
+		return -EPROTO;
+	}
+	*out = b;
+	return 0;
+}
+
+const char *wire_kind_file(Rollcall__ItemKind kind)
+{
+	switch (kind) {
+	case ROLLCALL__ITEM_KIND__PUPIL:
+		return "pupils.csv";
+	case ROLLCALL__ITEM_KIND__CONTACT:
+		return "contacts.csv";
+	case ROLLCALL__ITEM_KIND__MARK:
+		return "marks.csv";
+	case ROLLCALL__ITEM_KIND__SESSION:
+		return "calendar.csv";
+	default:
+		return "batch";
+	}
+}

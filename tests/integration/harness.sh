@@ -1,0 +1,190 @@
+# Shared set-up for integration tests, the demo and the benchmarks: a private, throwaway
+# PostgreSQL cluster (initdb into a temporary folder, Unix socket only, run as a non-root user),
+# the real rollcalld watched through its sd_notify socket, and helpers to push and assert.
+# Source it; it needs ROLLCALL_BUILD (the CMake build folder). Every wait is bounded and fails
+# with a message; readiness is detected (READY=1, pg_ctl -w), never slept for.
+
+set -euo pipefail
+
+: "${ROLLCALL_BUILD:?set ROLLCALL_BUILD to the CMake build folder}"
+ROLLCALL_SRC=${ROLLCALL_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+RC_BIN_DAEMON=$ROLLCALL_BUILD/daemon/rollcalld
+RC_BIN_ADMIN=$ROLLCALL_BUILD/tools/admin/rollcall
+RC_BIN_PUSH=$ROLLCALL_BUILD/tools/push/rollcall-push
+RC_BIN_GEN=$ROLLCALL_BUILD/tools/gen/rollcall-gen
+RC_BIN_WORKER=$ROLLCALL_BUILD/worker/rollcall-worker
+RC_SDWATCH=$ROLLCALL_BUILD/tests/tools/sdwatch
+RC_RAWSEND=$ROLLCALL_BUILD/tests/tools/rawsend
+RC_PG_USER=${RC_PG_USER:-postgres}
+
+rc_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+rc_fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+# rc_setup: a fresh work folder $T, removed on exit (unless RC_KEEP=1).
+rc_setup() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/rollcall-test.XXXXXX")
+	chmod 755 "$T"
+	umask 027
+	export T
+	RC_DAEMON_PID=
+	trap rc_cleanup EXIT
+}
+
+rc_cleanup() {
+	local status=$?
+	set +e
+	if [ -n "${RC_DAEMON_PID:-}" ] && kill -0 "$RC_DAEMON_PID" 2>/dev/null; then
+		kill -TERM "$RC_DAEMON_PID" 2>/dev/null
+		wait "$RC_DAEMON_PID" 2>/dev/null
+	fi
+	for pid in ${RC_EXTRA_PIDS:-}; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+	if [ -f "$T/pg/data/postmaster.pid" ]; then
+		rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -m immediate stop >/dev/null 2>&1
+	fi
+	if [ $status -ne 0 ]; then
+		for f in "$T"/daemon.log "$T"/pg/log; do
+			[ -f "$f" ] && { echo "--- $f (last 30 lines)" >&2; tail -n 30 "$f" >&2; }
+		done
+	fi
+	if [ "${RC_KEEP:-0}" = 1 ]; then
+		echo "kept $T" >&2
+	else
+		rm -rf "$T"
+	fi
+	exit $status
+}
+
+# Runs a command as the PostgreSQL user when we are root (initdb refuses to run as root).
+rc_as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u "$RC_PG_USER" -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# rc_wait_for FILE REGEX SECONDS [WHAT]: waits until a line of FILE matches REGEX.
+rc_wait_for() {
+	local file=$1 re=$2 secs=$3 what=${4:-$2}
+	local end=$((SECONDS + secs))
+	while ! grep -qE -- "$re" "$file" 2>/dev/null; do
+		if [ $SECONDS -ge $end ]; then
+			rc_fail "waited ${secs}s for '$what' in $file"
+		fi
+		if grep -q '^EXIT=' "$file" 2>/dev/null && ! grep -qE -- "$re" "$file"; then
+			rc_fail "process ended before '$what' ($(grep '^EXIT=' "$file"))"
+		fi
+		sleep 0.05
+	done
+}
+
+# pg_start [extra postgres -c settings...]: initdb + start; sets RC_CONNINFO, PGHOST, PGDATABASE.
+pg_start() {
+	RC_PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	[ -x "$RC_PGBIN/initdb" ] || rc_fail "PostgreSQL server binaries not found (apt-get install postgresql)"
+	mkdir -p "$T/pg"
+	[ "$(id -u)" = 0 ] && chown "$RC_PG_USER" "$T/pg"
+	rc_as_pg "$RC_PGBIN/initdb" -D "$T/pg/data" -A trust -U postgres -E UTF8 --no-locale \
+		>"$T/pg/initdb.log" 2>&1 || { cat "$T/pg/initdb.log" >&2; rc_fail "initdb failed"; }
+	local opts="-c listen_addresses='' -c unix_socket_directories='$T/pg' -c port=5432"
+	opts="$opts -c max_wal_size=4GB -c shared_buffers=256MB -c log_min_messages=warning"
+	for o in "$@"; do opts="$opts -c $o"; done
+	rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -o "$opts" -w -t 60 start >/dev/null \
+		|| { tail -n 20 "$T/pg/log" >&2; rc_fail "PostgreSQL did not start"; }
+	export PGHOST="$T/pg" PGPORT=5432 PGUSER=postgres PGDATABASE=rollcall
+	rc_as_pg "$RC_PGBIN/createdb" -h "$PGHOST" -U postgres rollcall
+	RC_CONNINFO="host=$T/pg port=5432 user=postgres dbname=rollcall"
+	export ROLLCALL_DATABASE_CONNINFO="$RC_CONNINFO"
+}
+
+# psql_val SQL: one value.
+psql_val() { psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"; }
+
+rc_free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	rc_fail "no free port"
+}
+
+# rc_configure: migrate, server key, configuration file $T/rollcall.conf.
+rc_configure() {
+	"$RC_BIN_ADMIN" migrate >/dev/null
+	RC_PORT=$(rc_free_port)
+	RC_ENDPOINT="tcp://127.0.0.1:$RC_PORT"
+	mkdir -p "$T/keys" "$T/spool" "$T/out"
+	RC_SERVER_KEY=$("$RC_BIN_ADMIN" key new --out "$T/keys/server.key")
+	cat >"$T/rollcall.conf" <<-EOF
+	[database]
+	conninfo = $RC_CONNINFO
+	[daemon]
+	listen = $RC_ENDPOINT
+	server_key_file = $T/keys/server.key
+	[push]
+	endpoint = $RC_ENDPOINT
+	server_public_key = $RC_SERVER_KEY
+	spool_dir = $T/spool
+	[output]
+	output_dir = $T/out
+	EOF
+	export RC_CONF="$T/rollcall.conf"
+}
+
+# daemon_start [args]: rollcalld under sdwatch; returns once READY=1 was sent.
+daemon_start() {
+	: >"$T/notify.log"
+	"$RC_SDWATCH" "$T/notify.log" "$RC_BIN_DAEMON" -c "$RC_CONF" "$@" >>"$T/daemon.log" 2>&1 &
+	RC_DAEMON_PID=$!
+	rc_wait_for "$T/notify.log" '^READY=1' 30 "rollcalld READY=1"
+}
+
+# daemon_stop: SIGTERM, then wait for it to end (bounded).
+daemon_stop() {
+	[ -n "${RC_DAEMON_PID:-}" ] || return 0
+	kill -TERM "$RC_DAEMON_PID"
+	rc_wait_for "$T/notify.log" '^EXIT=' 30 "rollcalld exit"
+	wait "$RC_DAEMON_PID" || true
+	RC_DAEMON_PID=
+}
+
+# school_with_key URN LAESTAB PHASE LA: registers a school and a client key $T/keys/URN.key.
+school_with_key() {
+	local urn=$1 laestab=$2 phase=$3 la=$4
+	"$RC_BIN_ADMIN" school add --urn "$urn" --laestab "$laestab" --name "Test school $urn" \
+		--phase "$phase" --la "$la" >/dev/null
+	[ -f "$T/keys/$urn.key" ] || "$RC_BIN_ADMIN" key new --out "$T/keys/$urn.key" >/dev/null
+	"$RC_BIN_ADMIN" key add --school "$urn" --file "$T/keys/$urn.key" >/dev/null
+}
+
+# push URN EXPORT [args]: rollcall-push for a school with its key; output in $T/push.out/.err,
+# exit status in $PUSH_STATUS.
+push() {
+	local urn=$1 export_path=$2
+	shift 2
+	set +e
+	"$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$T/keys/$urn.key" --quiet "$@" \
+		"$export_path" >"$T/push.out" 2>"$T/push.err"
+	PUSH_STATUS=$?
+	set -e
+}
+
+assert_eq() {
+	if [ "$1" != "$2" ]; then
+		rc_fail "${3:-assertion}: got '$1', expected '$2'"
+	fi
+	echo "ok - ${3:-assertion} ($1)"
+}
+
+assert_grep() {
+	if ! grep -qE -- "$1" "$2"; then
+		echo "--- $2:" >&2
+		head -n 40 "$2" >&2
+		rc_fail "${3:-expected} /$1/ in $2"
+	fi
+	echo "ok - ${3:-found /$1/}"
+}

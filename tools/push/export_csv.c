@@ -1,0 +1,597 @@
+/* The CSV side of the export reader: a school's register export folder (contract.md §1) read
+ * row by row into wire items, with every syntactically wrong row rejected here, before sending. */
+#include "export.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rollcall/codes.h"
+#include "rollcall/csvread.h"
+#include "rollcall/date.h"
+#include "rollcall/upn.h"
+
+#define REASON_MAX 192
+#define ECHO_MAX   16 /* characters of a bad value quoted back in a reason */
+
+/* One data row, trimmed of spaces and tabs and NUL-terminated. v[i] is NULL when the file has
+ * no such column, "" when the field is empty. */
+typedef struct row_vals {
+	char *buf;
+	const char *v[CSVREAD_MAX_COLUMNS];
+	size_t n[CSVREAD_MAX_COLUMNS];
+} row_vals;
+
+/* Validates one row and, when it is good, hands its item to the sink. Returns the sink's
+ * result; a rejected row sets *bad to the field at fault and its reason into why. */
+typedef int (*row_emit_fn)(const row_vals *v, uint32_t line, const export_sink *sink,
+                           const char **bad, char *why, size_t whylen);
+
+typedef struct csv_file_def {
+	const char *name;
+	bool required; /* the folder is refused without it */
+	const csvread_column *cols;
+	size_t ncols;
+	row_emit_fn emit;
+} csv_file_def;
+
+typedef struct csv_ctx {
+	const export_sink *sink;
+	const csv_file_def *def;
+	int err; /* -ENOMEM while loading a row */
+} csv_ctx;
+
+/* Column lists, in the contract's order; the enums index them. */
+enum { CAL_DATE, CAL_SESSION, CAL_OPEN, CAL_N };
+static const csvread_column cal_cols[CAL_N] = {
+        [CAL_DATE] = {"date", true},
+        [CAL_SESSION] = {"session", true},
+        [CAL_OPEN] = {"open", true},
+};
+
+enum {
+	P_UPN,
+	P_SURNAME,
+	P_FORENAME,
+	P_PREFERRED,
+	P_DOB,
+	P_SEX,
+	P_NC_YEAR,
+	P_ADMISSION,
+	P_LEAVING,
+	P_LEAVING_REASON,
+	P_ADDR1,
+	P_ADDR2,
+	P_TOWN,
+	P_POSTCODE,
+	P_BOARDER,
+	P_PP,
+	P_FSM,
+	P_SEN,
+	P_SOCIAL,
+	P_PLA,
+	P_EAL,
+	P_ETHNICITY,
+	P_N
+};
+static const csvread_column pupil_cols[P_N] = {
+        [P_UPN] = {"upn", true},
+        [P_SURNAME] = {"surname", true},
+        [P_FORENAME] = {"forename", true},
+        [P_PREFERRED] = {"preferred_forename", false},
+        [P_DOB] = {"date_of_birth", true},
+        [P_SEX] = {"sex", false},
+        [P_NC_YEAR] = {"nc_year", false},
+        [P_ADMISSION] = {"admission_date", true},
+        [P_LEAVING] = {"leaving_date", false},
+        [P_LEAVING_REASON] = {"leaving_reason", false},
+        [P_ADDR1] = {"address_line1", false},
+        [P_ADDR2] = {"address_line2", false},
+        [P_TOWN] = {"town", false},
+        [P_POSTCODE] = {"postcode", false},
+        [P_BOARDER] = {"boarder", false},
+        [P_PP] = {"pupil_premium", false},
+        [P_FSM] = {"fsm", false},
+        [P_SEN] = {"sen", false},
+        [P_SOCIAL] = {"social_care", false},
+        [P_PLA] = {"previously_looked_after", false},
+        [P_EAL] = {"eal", false},
+        [P_ETHNICITY] = {"ethnicity", false},
+};
+
+enum { C_UPN, C_NAME, C_RELATIONSHIP, C_LIVES_WITH, C_ADDRESS, C_PHONE, C_PRIORITY, C_N };
+static const csvread_column contact_cols[C_N] = {
+        [C_UPN] = {"upn", true},
+        [C_NAME] = {"name", true},
+        [C_RELATIONSHIP] = {"relationship", false},
+        [C_LIVES_WITH] = {"lives_with", false},
+        [C_ADDRESS] = {"address", false},
+        [C_PHONE] = {"phone", false},
+        [C_PRIORITY] = {"priority", false},
+};
+
+enum {
+	M_UPN,
+	M_DATE,
+	M_SESSION,
+	M_CODE,
+	M_MINUTES_LATE,
+	M_RECORDED_AT,
+	M_RECORDED_BY,
+	M_AMENDMENT_REASON,
+	M_N
+};
+static const csvread_column mark_cols[M_N] = {
+        [M_UPN] = {"upn", true},
+        [M_DATE] = {"date", true},
+        [M_SESSION] = {"session", true},
+        [M_CODE] = {"code", true},
+        [M_MINUTES_LATE] = {"minutes_late", false},
+        [M_RECORDED_AT] = {"recorded_at", false},
+        [M_RECORDED_BY] = {"recorded_by", false},
+        [M_AMENDMENT_REASON] = {"amendment_reason", false},
+};
+
+#define MINUTES_LATE_MAX 600
+#define PRIORITY_MAX     99
+
+static const char *const sex_values[] = {"M", "F", "U", NULL};
+static const char *const sen_values[] = {"N", "K", "E", NULL};
+static const char *const social_values[] = {"", "CIN", "CPP", "CLA", NULL};
+static const char *const nc_year_values[] = {"N1", "N2", "R", "1",  "2",  "3",  "4",  "5",  "6",
+                                             "7",  "8",  "9", "10", "11", "12", "13", "14", NULL};
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static void vals_free(row_vals *v)
+{
+	free(v->buf);
+	v->buf = NULL;
+}
+
+/* Copies the first ncols fields of row into v, trimmed. Returns 0 or -ENOMEM. */
+static int vals_load(row_vals *v, const csvread_row *row, size_t ncols)
+{
+	size_t total = 0, at = 0;
+
+	memset(v, 0, sizeof(*v));
+	for (size_t i = 0; i < ncols; i++)
+		if (row->field[i])
+			total += row->len[i] + 1;
+	v->buf = malloc(total ? total : 1);
+	if (!v->buf)
+		return -ENOMEM;
+	for (size_t i = 0; i < ncols; i++) {
+		const char *s = row->field[i];
+		size_t n = row->len[i];
+
+		if (!s)
+			continue;
+		while (n > 0 && is_blank(*s)) {
+			s++;
+			n--;
+		}
+		while (n > 0 && is_blank(s[n - 1]))
+			n--;
+		memcpy(v->buf + at, s, n);
+		v->buf[at + n] = '\0';
+		v->v[i] = v->buf + at;
+		v->n[i] = n;
+		at += n + 1;
+	}
+	return 0;
+}
+
+static bool has(const row_vals *v, int i)
+{
+	return v->v[i] && v->n[i] > 0;
+}
+
+/* The field as a wire string, NULL when absent or empty (the item lives only during the sink
+ * call and the sink does not write through it). */
+static char *str(const row_vals *v, int i)
+{
+	return has(v, i) ? (char *)v->v[i] : NULL;
+}
+
+/* Quotes at most ECHO_MAX characters of a bad value, non-printable bytes as '?'. Only for fields
+ * that carry no personal data. */
+static const char *echo(const char *s, size_t n, char out[ECHO_MAX + 4])
+{
+	size_t k = n < ECHO_MAX ? n : ECHO_MAX;
+
+	for (size_t i = 0; i < k; i++)
+		out[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (n > k) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int need(const row_vals *v, int i, char *why, size_t whylen)
+{
+	return has(v, i) ? 0 : fail(why, whylen, "required");
+}
+
+static int get_upn(const row_vals *v, int i, char *why, size_t whylen)
+{
+	if (!has(v, i))
+		return fail(why, whylen, "required");
+	return upn_check(v->v[i], v->n[i], why, whylen);
+}
+
+/* An optional date; personal dates (date of birth) are never quoted back. */
+static int get_date(const row_vals *v, int i, bool personal, protobuf_c_boolean *has_out,
+                    int32_t *out, char *why, size_t whylen)
+{
+	char e[ECHO_MAX + 4];
+
+	*has_out = 0;
+	if (!has(v, i))
+		return 0;
+	if (date_parse(v->v[i], v->n[i], out) < 0) {
+		if (personal)
+			return fail(why, whylen, "not a date (YYYY-MM-DD)");
+		return fail(why, whylen, "not a date (YYYY-MM-DD): '%s'",
+		            echo(v->v[i], v->n[i], e));
+	}
+	*has_out = 1;
+	return 0;
+}
+
+static int get_yn(const row_vals *v, int i, protobuf_c_boolean *has_out, protobuf_c_boolean *out,
+                  char *why, size_t whylen)
+{
+	char e[ECHO_MAX + 4];
+
+	*has_out = 0;
+	if (!has(v, i))
+		return 0;
+	if (strcmp(v->v[i], "Y") != 0 && strcmp(v->v[i], "N") != 0)
+		return fail(why, whylen, "must be Y or N, got '%s'", echo(v->v[i], v->n[i], e));
+	*out = v->v[i][0] == 'Y';
+	*has_out = 1;
+	return 0;
+}
+
+/* A field that must be one of values (a NULL-terminated list; "" in it allows empty). Sets *out
+ * to the field, or leaves it NULL when the field is absent or empty and "" is not a value. */
+static int get_oneof(const row_vals *v, int i, const char *const *values, const char *expect,
+                     char **out, char *why, size_t whylen)
+{
+	char e[ECHO_MAX + 4];
+
+	*out = NULL;
+	if (!v->v[i])
+		return 0;
+	for (size_t k = 0; values[k]; k++)
+		if (strcmp(v->v[i], values[k]) == 0) {
+			*out = (char *)v->v[i];
+			return 0;
+		}
+	if (v->n[i] == 0)
+		return 0;
+	return fail(why, whylen, "must be %s, got '%s'", expect, echo(v->v[i], v->n[i], e));
+}
+
+static int get_session(const row_vals *v, int i, protobuf_c_boolean *has_out,
+                       Rollcall__Session *out, char *why, size_t whylen)
+{
+	char e[ECHO_MAX + 4];
+
+	*has_out = 0;
+	if (!has(v, i))
+		return fail(why, whylen, "required");
+	if (strcmp(v->v[i], "AM") == 0)
+		*out = ROLLCALL__SESSION__AM;
+	else if (strcmp(v->v[i], "PM") == 0)
+		*out = ROLLCALL__SESSION__PM;
+	else
+		return fail(why, whylen, "must be AM or PM, got '%s'", echo(v->v[i], v->n[i], e));
+	*has_out = 1;
+	return 0;
+}
+
+/* An optional decimal integer min..max (digits only, no sign). */
+static int get_uint(const row_vals *v, int i, uint32_t min, uint32_t max,
+                    protobuf_c_boolean *has_out, uint32_t *out, char *why, size_t whylen)
+{
+	char e[ECHO_MAX + 4];
+	uint64_t x = 0;
+
+	*has_out = 0;
+	if (!has(v, i))
+		return 0;
+	for (size_t k = 0; k < v->n[i]; k++) {
+		char ch = v->v[i][k];
+
+		if (ch < '0' || ch > '9' || (x = x * 10 + (uint64_t)(ch - '0')) > max)
+			return fail(why, whylen, "must be an integer %u..%u, got '%s'", min, max,
+			            echo(v->v[i], v->n[i], e));
+	}
+	if (x < min)
+		return fail(why, whylen, "must be an integer %u..%u, got '%s'", min, max,
+		            echo(v->v[i], v->n[i], e));
+	*out = (uint32_t)x;
+	*has_out = 1;
+	return 0;
+}
+
+/* Inside an emit function: when check fails, the row is rejected on field. */
+#define CHECK(field, check)                                                                        \
+	do {                                                                                       \
+		if ((check) < 0) {                                                                 \
+			*bad = (field);                                                            \
+			return 0;                                                                  \
+		}                                                                                  \
+	} while (0)
+
+static int emit_session(const row_vals *v, uint32_t line, const export_sink *sink, const char **bad,
+                        char *why, size_t whylen)
+{
+	Rollcall__CalendarSession s = ROLLCALL__CALENDAR_SESSION__INIT;
+
+	s.has_line = 1;
+	s.line = line;
+	CHECK("date", need(v, CAL_DATE, why, whylen));
+	CHECK("date", get_date(v, CAL_DATE, false, &s.has_date, &s.date, why, whylen));
+	CHECK("session", get_session(v, CAL_SESSION, &s.has_session, &s.session, why, whylen));
+	CHECK("open", need(v, CAL_OPEN, why, whylen));
+	CHECK("open", get_yn(v, CAL_OPEN, &s.has_open, &s.open, why, whylen));
+	return sink->session ? sink->session(sink->user, &s) : 0;
+}
+
+static int emit_pupil(const row_vals *v, uint32_t line, const export_sink *sink, const char **bad,
+                      char *why, size_t whylen)
+{
+	Rollcall__Pupil p = ROLLCALL__PUPIL__INIT;
+
+	p.has_line = 1;
+	p.line = line;
+	CHECK("upn", get_upn(v, P_UPN, why, whylen));
+	CHECK("surname", need(v, P_SURNAME, why, whylen));
+	CHECK("forename", need(v, P_FORENAME, why, whylen));
+	CHECK("date_of_birth", need(v, P_DOB, why, whylen));
+	CHECK("date_of_birth",
+	      get_date(v, P_DOB, true, &p.has_date_of_birth, &p.date_of_birth, why, whylen));
+	CHECK("sex", get_oneof(v, P_SEX, sex_values, "M, F or U", &p.sex, why, whylen));
+	CHECK("nc_year", get_oneof(v, P_NC_YEAR, nc_year_values, "N1, N2, R or 1..14", &p.nc_year,
+	                           why, whylen));
+	CHECK("admission_date", need(v, P_ADMISSION, why, whylen));
+	CHECK("admission_date", get_date(v, P_ADMISSION, false, &p.has_admission_date,
+	                                 &p.admission_date, why, whylen));
+	CHECK("leaving_date",
+	      get_date(v, P_LEAVING, false, &p.has_leaving_date, &p.leaving_date, why, whylen));
+	if (p.has_leaving_date && p.leaving_date < p.admission_date)
+		CHECK("leaving_date", fail(why, whylen, "before admission_date"));
+	CHECK("boarder", get_yn(v, P_BOARDER, &p.has_boarder, &p.boarder, why, whylen));
+	CHECK("pupil_premium",
+	      get_yn(v, P_PP, &p.has_pupil_premium, &p.pupil_premium, why, whylen));
+	CHECK("fsm", get_yn(v, P_FSM, &p.has_fsm, &p.fsm, why, whylen));
+	CHECK("sen", get_oneof(v, P_SEN, sen_values, "N, K or E", &p.sen, why, whylen));
+	CHECK("social_care", get_oneof(v, P_SOCIAL, social_values, "empty, CIN, CPP or CLA",
+	                               &p.social_care, why, whylen));
+	CHECK("previously_looked_after", get_yn(v, P_PLA, &p.has_previously_looked_after,
+	                                        &p.previously_looked_after, why, whylen));
+	CHECK("eal", get_yn(v, P_EAL, &p.has_eal, &p.eal, why, whylen));
+	/* In a file that has the column, an empty sen means no SEN (contract: N|K|E). */
+	if (v->v[P_SEN] && !p.sen)
+		p.sen = "N";
+	p.upn = str(v, P_UPN);
+	p.surname = str(v, P_SURNAME);
+	p.forename = str(v, P_FORENAME);
+	p.preferred_forename = str(v, P_PREFERRED);
+	p.leaving_reason = str(v, P_LEAVING_REASON);
+	p.address_line1 = str(v, P_ADDR1);
+	p.address_line2 = str(v, P_ADDR2);
+	p.town = str(v, P_TOWN);
+	p.postcode = str(v, P_POSTCODE);
+	p.ethnicity = str(v, P_ETHNICITY);
+	return sink->pupil ? sink->pupil(sink->user, &p) : 0;
+}
+
+static int emit_contact(const row_vals *v, uint32_t line, const export_sink *sink, const char **bad,
+                        char *why, size_t whylen)
+{
+	Rollcall__Contact c = ROLLCALL__CONTACT__INIT;
+
+	c.has_line = 1;
+	c.line = line;
+	CHECK("upn", get_upn(v, C_UPN, why, whylen));
+	CHECK("name", need(v, C_NAME, why, whylen));
+	CHECK("lives_with", get_yn(v, C_LIVES_WITH, &c.has_lives_with, &c.lives_with, why, whylen));
+	CHECK("priority",
+	      get_uint(v, C_PRIORITY, 1, PRIORITY_MAX, &c.has_priority, &c.priority, why, whylen));
+	c.upn = str(v, C_UPN);
+	c.name = str(v, C_NAME);
+	c.relationship = str(v, C_RELATIONSHIP);
+	c.address = str(v, C_ADDRESS);
+	c.phone = str(v, C_PHONE);
+	return sink->contact ? sink->contact(sink->user, &c) : 0;
+}
+
+static int get_timestamp(const row_vals *v, int i, protobuf_c_boolean *has_out, int64_t *out,
+                         char *why, size_t whylen)
+{
+	char e[ECHO_MAX + 4];
+
+	*has_out = 0;
+	if (!has(v, i))
+		return 0;
+	if (ts_parse(v->v[i], v->n[i], out) < 0)
+		return fail(why, whylen, "not an ISO 8601 timestamp with zone: '%s'",
+		            echo(v->v[i], v->n[i], e));
+	*has_out = 1;
+	return 0;
+}
+
+static int emit_mark(const row_vals *v, uint32_t line, const export_sink *sink, const char **bad,
+                     char *why, size_t whylen)
+{
+	Rollcall__Mark m = ROLLCALL__MARK__INIT;
+	const rc_code *code = NULL;
+
+	m.has_line = 1;
+	m.line = line;
+	CHECK("upn", get_upn(v, M_UPN, why, whylen));
+	CHECK("date", need(v, M_DATE, why, whylen));
+	CHECK("date", get_date(v, M_DATE, false, &m.has_date, &m.date, why, whylen));
+	CHECK("session", get_session(v, M_SESSION, &m.has_session, &m.session, why, whylen));
+	CHECK("code", need(v, M_CODE, why, whylen));
+	CHECK("code", codes_check(v->v[M_CODE], v->n[M_CODE], m.date, &code, why, whylen));
+	CHECK("minutes_late", get_uint(v, M_MINUTES_LATE, 0, MINUTES_LATE_MAX, &m.has_minutes_late,
+	                               &m.minutes_late, why, whylen));
+	CHECK("recorded_at",
+	      get_timestamp(v, M_RECORDED_AT, &m.has_recorded_at, &m.recorded_at, why, whylen));
+	m.upn = str(v, M_UPN);
+	m.code = (char *)code->code;
+	m.recorded_by = str(v, M_RECORDED_BY);
+	m.amendment_reason = str(v, M_AMENDMENT_REASON);
+	return sink->mark ? sink->mark(sink->user, &m) : 0;
+}
+
+#undef CHECK
+
+static const csv_file_def csv_files[] = {
+        {"calendar.csv", false, cal_cols, CAL_N, emit_session},
+        {"pupils.csv", true, pupil_cols, P_N, emit_pupil},
+        {"contacts.csv", false, contact_cols, C_N, emit_contact},
+        {"marks.csv", true, mark_cols, M_N, emit_mark},
+};
+#define NFILES (sizeof(csv_files) / sizeof(csv_files[0]))
+
+static int csv_row(void *user, const csvread_row *row)
+{
+	csv_ctx *c = user;
+	row_vals v;
+	const char *bad = NULL;
+	char why[REASON_MAX] = "";
+	uint32_t line = row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line;
+	int rc;
+
+	rc = vals_load(&v, row, c->def->ncols);
+	if (rc < 0) {
+		c->err = rc;
+		goto out;
+	}
+	rc = c->def->emit(&v, line, c->sink, &bad, why, sizeof(why));
+	if (rc >= 0 && bad && c->sink->reject)
+		c->sink->reject(c->sink->user, c->def->name, row->line, bad, why);
+out:
+	vals_free(&v);
+	return rc;
+}
+
+/* csvread's problems: a malformed row is a rejected row, the rest (an unknown column) a warning. */
+static void csv_problem(void *user, const char *file, unsigned long line, unsigned column,
+                        const char *message, bool is_error)
+{
+	csv_ctx *c = user;
+
+	(void)file;
+	(void)column;
+	if (is_error) {
+		if (c->sink->reject)
+			c->sink->reject(c->sink->user, c->def->name, line, "row", message);
+	} else if (c->sink->warn) {
+		c->sink->warn(c->sink->user, c->def->name, line, message);
+	}
+}
+
+static int path_join(char *out, size_t outlen, const char *dir, const char *name, char *err,
+                     size_t errlen)
+{
+	int n = snprintf(out, outlen, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= outlen) {
+		snprintf(err, errlen, "%s: path too long", name);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* Day number of a Unix time, UTC. */
+static int32_t day_of(time_t t)
+{
+	int64_t s = (int64_t)t;
+
+	return (int32_t)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
+}
+
+int export_read_csv_dir(const char *dir, const export_sink *sink, export_info *info, char *err,
+                        size_t errlen)
+{
+	char path[PATH_MAX];
+	bool present[NFILES];
+	time_t newest = 0;
+	bool any = false;
+	int rc = 0;
+
+	if (errlen)
+		err[0] = '\0';
+	/* Look at every file first: a folder without a required file is refused before anything
+	 * reaches the sink, and the newest mtime dates the export. */
+	for (size_t i = 0; i < NFILES; i++) {
+		struct stat st;
+
+		rc = path_join(path, sizeof(path), dir, csv_files[i].name, err, errlen);
+		if (rc < 0)
+			goto out;
+		present[i] = stat(path, &st) == 0;
+		if (!present[i] && (errno != ENOENT || csv_files[i].required)) {
+			rc = -errno;
+			snprintf(err, errlen, "%s: cannot read (%s)", csv_files[i].name,
+			         strerror(errno));
+			goto out;
+		}
+		if (present[i] && (!any || st.st_mtime > newest)) {
+			newest = st.st_mtime;
+			any = true;
+		}
+	}
+	if (info) {
+		info->school_urn = 0;
+		info->exported_on = day_of(newest);
+	}
+	for (size_t i = 0; i < NFILES; i++) {
+		csv_ctx c = {.sink = sink, .def = &csv_files[i]};
+
+		if (!present[i])
+			continue;
+		rc = path_join(path, sizeof(path), dir, csv_files[i].name, err, errlen);
+		if (rc < 0)
+			goto out;
+		rc = csvread_file(path, csv_files[i].cols, csv_files[i].ncols, csv_row, csv_problem,
+		                  &c, err, errlen);
+		if (rc < 0 && c.err < 0)
+			snprintf(err, errlen, "%s: out of memory", csv_files[i].name);
+		else if (rc < 0 && errlen && err[0] == '\0')
+			snprintf(err, errlen, "%s: reading stopped by the sink (%d)",
+			         csv_files[i].name, rc);
+		if (rc < 0)
+			goto out;
+	}
+out:
+	return rc;
+}
