@@ -84,8 +84,23 @@ char *date_format(int32_t day, char out[11])
 {
 	int y, m, d;
 	date_to_ymd(day, &y, &m, &d);
-	/* Years outside 0000-9999 do not fit and are cut short; no register date is near them. */
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	/* Written by hand: it is on hot paths, and years outside 0000-9999 (no register date is
+	 * near them) are clamped rather than overflowing the buffer. */
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = 0;
 	return out;
 }
 
