@@ -1,5 +1,6 @@
 # Writes OUT: a C array of the migrations in FILES (named NNN_name.sql), as byte arrays so no
-# escaping of the SQL text is needed.
+# escaping of the SQL text is needed. FILES is "|"-separated.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "/* Generated from the sql folder by cmake/embed_sql.cmake. Do not edit. */\n#include \"rollcall/migrations.h\"\n\n")
 set(table "")
 set(n 0)

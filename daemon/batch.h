@@ -46,10 +46,10 @@ typedef struct ingest_batch {
 /* Records a rejection; the reason is copied into the arena. Returns 0 or -ENOMEM. */
 int batch_reject(ingest_batch *ib, Rollcall__ItemKind kind, uint32_t index, uint32_t line,
                  const char *upn, const char *field, const char *reason)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 /* Packs the batch's ack (status, counts, rejections) into a malloc'd buffer. */
 int batch_pack_ack(const ingest_batch *ib, uint8_t **out, size_t *outlen)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 #endif

@@ -98,7 +98,8 @@ int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
 	    zmq_setsockopt(in->router, ZMQ_LINGER, &linger, sizeof(linger)) ||
 	    zmq_setsockopt(in->router, ZMQ_RCVHWM, &hwm, sizeof(hwm)) ||
 	    zmq_setsockopt(in->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg))) {
-		snprintf(err, errlen, "ingest: cannot set up socket (%s)", zmq_strerror(zmq_errno()));
+		snprintf(err, errlen, "ingest: cannot set up socket (%s)",
+		         zmq_strerror(zmq_errno()));
 		rc = -EIO;
 		goto fail;
 	}
@@ -149,8 +150,8 @@ static void send_ack(ingest *in, ingest_batch *ib)
 
 	if (ib->status == ROLLCALL__BATCH_ACK__STATUS__DUPLICATE && ib->stored_ack) {
 		/* The first ack, with its rejections, now saying DUPLICATE. */
-		Rollcall__BatchAck *a = rollcall__batch_ack__unpack(NULL, ib->stored_ack_len,
-		                                                    ib->stored_ack);
+		Rollcall__BatchAck *a =
+		        rollcall__batch_ack__unpack(NULL, ib->stored_ack_len, ib->stored_ack);
 		if (a) {
 			a->status = ROLLCALL__BATCH_ACK__STATUS__DUPLICATE;
 			a->has_status = 1;
@@ -170,12 +171,13 @@ static void send_ack(ingest *in, ingest_batch *ib)
 		rc = zmq_send(in->router, buf, len, 0);
 	if (rc < 0)
 		log_info("ingest: ack for batch %s not delivered (%s); the client will resend",
-		         ib->b && ib->b->batch_id ? ib->b->batch_id : "-", zmq_strerror(zmq_errno()));
+		         ib->b && ib->b->batch_id ? ib->b->batch_id : "-",
+		         zmq_strerror(zmq_errno()));
 	free(buf);
 }
 
 static void refuse(ingest *in, ingest_batch *ib, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static void refuse(ingest *in, ingest_batch *ib, const char *fmt, ...)
 {
@@ -213,8 +215,8 @@ static int validate_items(ingest_batch *ib)
 		if (validate_pupil(p, today, &e) == 0)
 			ib->pupil_ok[i] = 1;
 		else
-			rc = batch_reject(ib, ROLLCALL__ITEM_KIND__PUPIL, (uint32_t)i, p->line, p->upn,
-			                  e.field, e.reason);
+			rc = batch_reject(ib, ROLLCALL__ITEM_KIND__PUPIL, (uint32_t)i, p->line,
+			                  p->upn, e.field, e.reason);
 	}
 	for (size_t i = 0; rc == 0 && i < b->n_contacts; i++) {
 		const Rollcall__Contact *c = b->contacts[i];
@@ -227,16 +229,16 @@ static int validate_items(ingest_batch *ib)
 	for (size_t i = 0; rc == 0 && i < b->n_marks; i++) {
 		const Rollcall__Mark *m = b->marks[i];
 		if (validate_mark(m, &win, &ib->mark_code[i], &e) < 0)
-			rc = batch_reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)i, m->line, m->upn,
-			                  e.field, e.reason);
+			rc = batch_reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)i, m->line,
+			                  m->upn, e.field, e.reason);
 	}
 	for (size_t i = 0; rc == 0 && i < b->n_sessions; i++) {
 		const Rollcall__CalendarSession *s = b->sessions[i];
 		if (validate_session(s, &win, &e) == 0)
 			ib->session_ok[i] = 1;
 		else
-			rc = batch_reject(ib, ROLLCALL__ITEM_KIND__SESSION, (uint32_t)i, s->line, NULL,
-			                  e.field, e.reason);
+			rc = batch_reject(ib, ROLLCALL__ITEM_KIND__SESSION, (uint32_t)i, s->line,
+			                  NULL, e.field, e.reason);
 	}
 	ib->nrej_validated = ib->nrej;
 	return rc;
@@ -339,7 +341,8 @@ static void commit_and_ack(ingest *in)
 			if (rc == 0)
 				finish(in, one);
 			else if (rc == -EIO)
-				refuse(in, one, "the register could not store this batch (%s)", err);
+				refuse(in, one, "the register could not store this batch (%s)",
+				       err);
 			else
 				goto retry_rest;
 			continue;
@@ -356,8 +359,8 @@ static void commit_and_ack(ingest *in)
 	} else if (rc == -EIO) {
 		refuse(in, in->group[0], "the register could not store this batch (%s)", err);
 	} else if (rc < 0) {
-		log_err("ingest: commit of %zu batches failed (%s); clients will resend", in->ngroup,
-		        err);
+		log_err("ingest: commit of %zu batches failed (%s); clients will resend",
+		        in->ngroup, err);
 		for (size_t i = 0; i < in->ngroup; i++) {
 			in->group[i]->status = ROLLCALL__BATCH_ACK__STATUS__RETRY;
 			snprintf(in->group[i]->error, sizeof(in->group[i]->error),

@@ -20,7 +20,7 @@ typedef struct ingest_stats {
 /* Reads the server key, connects to the database and checks the schema, loads the keys,
  * starts the ZAP handler and binds cfg->listen. cfg must outlive the ingest. */
 int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 /* Waits up to timeout_ms for batches, commits one group and sends its acks. Returns 1 when it
  * handled a group, 0 when nothing came, negative on a fatal socket error. */

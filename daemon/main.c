@@ -56,14 +56,14 @@ static void report_status(ingest *in)
 	ingest_stats st;
 
 	ingest_get_stats(in, &st);
-	notify_status("batches %lu (dup %lu, refused %lu, retry %lu), marks new %lu unchanged %lu, "
-	              "rejected items %lu, keys %lu, handshakes ok %lu refused %lu, last group %lums",
-	              (unsigned long)st.batches, (unsigned long)st.duplicates,
-	              (unsigned long)st.refused, (unsigned long)st.retries,
-	              (unsigned long)st.marks_new, (unsigned long)st.marks_unchanged,
-	              (unsigned long)st.items_rejected, (unsigned long)st.keys,
-	              (unsigned long)st.handshakes_ok, (unsigned long)st.handshakes_refused,
-	              (unsigned long)st.last_group_ms);
+	notify_status(
+	        "batches %lu (dup %lu, refused %lu, retry %lu), marks new %lu unchanged %lu, "
+	        "rejected items %lu, keys %lu, handshakes ok %lu refused %lu, last group %lums",
+	        (unsigned long)st.batches, (unsigned long)st.duplicates, (unsigned long)st.refused,
+	        (unsigned long)st.retries, (unsigned long)st.marks_new,
+	        (unsigned long)st.marks_unchanged, (unsigned long)st.items_rejected,
+	        (unsigned long)st.keys, (unsigned long)st.handshakes_ok,
+	        (unsigned long)st.handshakes_refused, (unsigned long)st.last_group_ms);
 }
 
 int main(int argc, char **argv)
@@ -148,7 +148,8 @@ int main(int argc, char **argv)
 			s_reload = 0;
 			notify_reloading();
 			if (ingest_reload_keys(in, err, sizeof(err)) < 0)
-				log_err("rollcalld: key reload failed, keeping the old keys (%s)", err);
+				log_err("rollcalld: key reload failed, keeping the old keys (%s)",
+				        err);
 			else
 				log_info("rollcalld: keys reloaded");
 			notify_ready();

@@ -23,120 +23,124 @@ struct writer {
 #define COPY_FLUSH (1 << 20)
 
 static const char stage_sql[] =
-	"SET client_min_messages = warning;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_session (school_urn integer, date date,"
-	" session smallint, open boolean, ord integer) ON COMMIT DELETE ROWS;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_pupil (school_urn integer, ord integer,"
-	" batch_no bigint, eff date, upn text, surname text, forename text,"
-	" preferred_forename text, date_of_birth date, sex char(1), nc_year text,"
-	" admission_date date, leaving_date date, leaving_reason text, address_line1 text,"
-	" address_line2 text, town text, postcode text, ethnicity text, boarder boolean,"
-	" pupil_premium boolean, fsm boolean, sen char(1), social_care text,"
-	" previously_looked_after boolean, eal boolean) ON COMMIT DELETE ROWS;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_contact (school_urn integer, pupil_id integer,"
-	" ord integer, name text, relationship text, lives_with boolean, address text,"
-	" phone text, priority smallint) ON COMMIT DELETE ROWS;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_change (school_urn integer, from_date date)"
-	" ON COMMIT DELETE ROWS;";
+        "SET client_min_messages = warning;"
+        "CREATE TEMP TABLE IF NOT EXISTS stage_session (school_urn integer, date date,"
+        " session smallint, open boolean, ord integer) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE IF NOT EXISTS stage_pupil (school_urn integer, ord integer,"
+        " batch_no bigint, eff date, upn text, surname text, forename text,"
+        " preferred_forename text, date_of_birth date, sex char(1), nc_year text,"
+        " admission_date date, leaving_date date, leaving_reason text, address_line1 text,"
+        " address_line2 text, town text, postcode text, ethnicity text, boarder boolean,"
+        " pupil_premium boolean, fsm boolean, sen char(1), social_care text,"
+        " previously_looked_after boolean, eal boolean) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE IF NOT EXISTS stage_contact (school_urn integer, pupil_id integer,"
+        " ord integer, name text, relationship text, lives_with boolean, address text,"
+        " phone text, priority smallint) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE IF NOT EXISTS stage_change (school_urn integer, from_date date)"
+        " ON COMMIT DELETE ROWS;";
 
 /* Identity: the last row sent for a pupil wins; unchanged rows are not rewritten. */
 static const char merge_pupil_sql[] =
-	"WITH latest AS (SELECT DISTINCT ON (school_urn, upn) * FROM stage_pupil"
-	"  ORDER BY school_urn, upn, ord DESC),"
-	" up AS (INSERT INTO pupil AS p (school_urn, upn, surname, forename, preferred_forename,"
-	"  date_of_birth, sex, admission_date, leaving_date, leaving_reason, address_line1,"
-	"  address_line2, town, postcode, ethnicity, first_batch, last_batch)"
-	"  SELECT school_urn, upn, surname, forename, preferred_forename, date_of_birth,"
-	"  coalesce(sex, 'U'), admission_date, leaving_date, leaving_reason, address_line1,"
-	"  address_line2, town, postcode, ethnicity, batch_no, batch_no FROM latest"
-	"  ON CONFLICT (school_urn, upn) DO UPDATE SET surname = excluded.surname,"
-	"  forename = excluded.forename, preferred_forename = excluded.preferred_forename,"
-	"  date_of_birth = excluded.date_of_birth, sex = excluded.sex,"
-	"  admission_date = excluded.admission_date, leaving_date = excluded.leaving_date,"
-	"  leaving_reason = excluded.leaving_reason, address_line1 = excluded.address_line1,"
-	"  address_line2 = excluded.address_line2, town = excluded.town,"
-	"  postcode = excluded.postcode, ethnicity = excluded.ethnicity,"
-	"  last_batch = excluded.last_batch, updated_at = now()"
-	"  WHERE (p.surname, p.forename, p.preferred_forename, p.date_of_birth, p.sex,"
-	"  p.admission_date, p.leaving_date, p.leaving_reason, p.address_line1, p.address_line2,"
-	"  p.town, p.postcode, p.ethnicity) IS DISTINCT FROM (excluded.surname,"
-	"  excluded.forename, excluded.preferred_forename, excluded.date_of_birth, excluded.sex,"
-	"  excluded.admission_date, excluded.leaving_date, excluded.leaving_reason,"
-	"  excluded.address_line1, excluded.address_line2, excluded.town, excluded.postcode,"
-	"  excluded.ethnicity)"
-	"  RETURNING school_urn, least(admission_date, leaving_date) AS from_date)"
-	" INSERT INTO stage_change SELECT school_urn, min(from_date) FROM up GROUP BY school_urn";
+        "WITH latest AS (SELECT DISTINCT ON (school_urn, upn) * FROM stage_pupil"
+        "  ORDER BY school_urn, upn, ord DESC),"
+        " up AS (INSERT INTO pupil AS p (school_urn, upn, surname, forename, preferred_forename,"
+        "  date_of_birth, sex, admission_date, leaving_date, leaving_reason, address_line1,"
+        "  address_line2, town, postcode, ethnicity, first_batch, last_batch)"
+        "  SELECT school_urn, upn, surname, forename, preferred_forename, date_of_birth,"
+        "  coalesce(sex, 'U'), admission_date, leaving_date, leaving_reason, address_line1,"
+        "  address_line2, town, postcode, ethnicity, batch_no, batch_no FROM latest"
+        "  ON CONFLICT (school_urn, upn) DO UPDATE SET surname = excluded.surname,"
+        "  forename = excluded.forename, preferred_forename = excluded.preferred_forename,"
+        "  date_of_birth = excluded.date_of_birth, sex = excluded.sex,"
+        "  admission_date = excluded.admission_date, leaving_date = excluded.leaving_date,"
+        "  leaving_reason = excluded.leaving_reason, address_line1 = excluded.address_line1,"
+        "  address_line2 = excluded.address_line2, town = excluded.town,"
+        "  postcode = excluded.postcode, ethnicity = excluded.ethnicity,"
+        "  last_batch = excluded.last_batch, updated_at = now()"
+        "  WHERE (p.surname, p.forename, p.preferred_forename, p.date_of_birth, p.sex,"
+        "  p.admission_date, p.leaving_date, p.leaving_reason, p.address_line1, p.address_line2,"
+        "  p.town, p.postcode, p.ethnicity) IS DISTINCT FROM (excluded.surname,"
+        "  excluded.forename, excluded.preferred_forename, excluded.date_of_birth, excluded.sex,"
+        "  excluded.admission_date, excluded.leaving_date, excluded.leaving_reason,"
+        "  excluded.address_line1, excluded.address_line2, excluded.town, excluded.postcode,"
+        "  excluded.ethnicity)"
+        "  RETURNING school_urn, least(admission_date, leaving_date) AS from_date)"
+        " INSERT INTO stage_change SELECT school_urn, min(from_date) FROM up GROUP BY school_urn";
 
 /* Characteristics: one row per distinct effective date, compared in date order with the row
  * in force before it; only a change makes a new row. A pupil's first row holds from their
  * admission (nothing earlier is known). */
 static const char merge_char_sql[] =
-	"WITH snap AS (SELECT DISTINCT ON (s.school_urn, s.upn, s.eff) s.*, p.pupil_id,"
-	"   p.admission_date AS adm FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
-	"  ORDER BY s.school_urn, s.upn, s.eff, s.ord DESC),"
-	" cmp AS (SELECT snap.*, lag(ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
-	"   previously_looked_after, eal)) OVER w AS prev, row_number() OVER w AS n,"
-	"   (SELECT ROW(c.nc_year, c.boarder, c.pupil_premium, c.fsm, c.sen, c.social_care,"
-	"     c.previously_looked_after, c.eal) FROM pupil_characteristic c"
-	"    WHERE c.school_urn = snap.school_urn AND c.pupil_id = snap.pupil_id"
-	"      AND c.valid_from <= snap.eff ORDER BY c.valid_from DESC LIMIT 1) AS cur,"
-	"   EXISTS (SELECT 1 FROM pupil_characteristic c WHERE c.school_urn = snap.school_urn"
-	"      AND c.pupil_id = snap.pupil_id) AS known"
-	"  FROM snap WINDOW w AS (PARTITION BY school_urn, upn ORDER BY eff)),"
-	" ins AS (INSERT INTO pupil_characteristic AS pc (school_urn, pupil_id, valid_from,"
-	"   nc_year, boarder, pupil_premium, fsm, sen, social_care, previously_looked_after, eal,"
-	"   batch_no)"
-	"  SELECT school_urn, pupil_id,"
-	"   CASE WHEN n = 1 AND NOT known THEN least(eff, adm) ELSE eff END, nc_year,"
-	"   coalesce(boarder, false), coalesce(pupil_premium, false), coalesce(fsm, false),"
-	"   coalesce(sen, 'N'), coalesce(social_care, ''),"
-	"   coalesce(previously_looked_after, false), coalesce(eal, false), batch_no"
-	"  FROM cmp WHERE ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
-	"   previously_looked_after, eal) IS DISTINCT FROM"
-	"   (CASE WHEN n = 1 THEN cur ELSE prev END)"
-	"  ON CONFLICT (school_urn, pupil_id, valid_from) DO UPDATE SET nc_year = excluded.nc_year,"
-	"   boarder = excluded.boarder, pupil_premium = excluded.pupil_premium,"
-	"   fsm = excluded.fsm, sen = excluded.sen, social_care = excluded.social_care,"
-	"   previously_looked_after = excluded.previously_looked_after, eal = excluded.eal,"
-	"   batch_no = excluded.batch_no"
-	"  RETURNING school_urn, valid_from)"
-	" INSERT INTO stage_change SELECT school_urn, min(valid_from) FROM ins GROUP BY school_urn";
+        "WITH snap AS (SELECT DISTINCT ON (s.school_urn, s.upn, s.eff) s.*, p.pupil_id,"
+        "   p.admission_date AS adm FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
+        "  ORDER BY s.school_urn, s.upn, s.eff, s.ord DESC),"
+        " cmp AS (SELECT snap.*, lag(ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
+        "   previously_looked_after, eal)) OVER w AS prev, row_number() OVER w AS n,"
+        "   (SELECT ROW(c.nc_year, c.boarder, c.pupil_premium, c.fsm, c.sen, c.social_care,"
+        "     c.previously_looked_after, c.eal) FROM pupil_characteristic c"
+        "    WHERE c.school_urn = snap.school_urn AND c.pupil_id = snap.pupil_id"
+        "      AND c.valid_from <= snap.eff ORDER BY c.valid_from DESC LIMIT 1) AS cur,"
+        "   EXISTS (SELECT 1 FROM pupil_characteristic c WHERE c.school_urn = snap.school_urn"
+        "      AND c.pupil_id = snap.pupil_id) AS known"
+        "  FROM snap WINDOW w AS (PARTITION BY school_urn, upn ORDER BY eff)),"
+        " ins AS (INSERT INTO pupil_characteristic AS pc (school_urn, pupil_id, valid_from,"
+        "   nc_year, boarder, pupil_premium, fsm, sen, social_care, previously_looked_after, eal,"
+        "   batch_no)"
+        "  SELECT school_urn, pupil_id,"
+        "   CASE WHEN n = 1 AND NOT known THEN least(eff, adm) ELSE eff END, nc_year,"
+        "   coalesce(boarder, false), coalesce(pupil_premium, false), coalesce(fsm, false),"
+        "   coalesce(sen, 'N'), coalesce(social_care, ''),"
+        "   coalesce(previously_looked_after, false), coalesce(eal, false), batch_no"
+        "  FROM cmp WHERE ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
+        "   previously_looked_after, eal) IS DISTINCT FROM"
+        "   (CASE WHEN n = 1 THEN cur ELSE prev END)"
+        "  ON CONFLICT (school_urn, pupil_id, valid_from) DO UPDATE SET nc_year = excluded.nc_year,"
+        "   boarder = excluded.boarder, pupil_premium = excluded.pupil_premium,"
+        "   fsm = excluded.fsm, sen = excluded.sen, social_care = excluded.social_care,"
+        "   previously_looked_after = excluded.previously_looked_after, eal = excluded.eal,"
+        "   batch_no = excluded.batch_no"
+        "  RETURNING school_urn, valid_from)"
+        " INSERT INTO stage_change SELECT school_urn, min(valid_from) FROM ins GROUP BY school_urn";
 
 static const char merge_session_sql[] =
-	"WITH up AS (INSERT INTO school_session AS t (school_urn, date, session, open)"
-	"  SELECT DISTINCT ON (school_urn, date, session) school_urn, date, session, open"
-	"  FROM stage_session ORDER BY school_urn, date, session, ord DESC"
-	"  ON CONFLICT (school_urn, date, session) DO UPDATE SET open = excluded.open"
-	"  WHERE t.open IS DISTINCT FROM excluded.open RETURNING school_urn, date)"
-	" INSERT INTO stage_change SELECT school_urn, min(date) FROM up GROUP BY school_urn";
+        "WITH up AS (INSERT INTO school_session AS t (school_urn, date, session, open)"
+        "  SELECT DISTINCT ON (school_urn, date, session) school_urn, date, session, open"
+        "  FROM stage_session ORDER BY school_urn, date, session, ord DESC"
+        "  ON CONFLICT (school_urn, date, session) DO UPDATE SET open = excluded.open"
+        "  WHERE t.open IS DISTINCT FROM excluded.open RETURNING school_urn, date)"
+        " INSERT INTO stage_change SELECT school_urn, min(date) FROM up GROUP BY school_urn";
 
 /* A pupil's contacts are replaced by the set sent for them, when it differs. */
 static const char merge_contact_sql[] =
-	"WITH sent AS (SELECT school_urn, pupil_id, row_number() OVER (PARTITION BY school_urn,"
-	"   pupil_id ORDER BY ord)::smallint AS seq, name, relationship, lives_with, address,"
-	"   phone, priority FROM stage_contact),"
-	" changed AS (SELECT school_urn, pupil_id FROM (SELECT * FROM sent EXCEPT"
-	"   SELECT c.school_urn, c.pupil_id, c.seq, c.name, c.relationship, c.lives_with,"
-	"   c.address, c.phone, c.priority FROM contact c"
-	"   JOIN (SELECT DISTINCT school_urn, pupil_id FROM sent) k USING (school_urn, pupil_id)) d"
-	"  UNION SELECT c.school_urn, c.pupil_id FROM contact c"
-	"   JOIN (SELECT DISTINCT school_urn, pupil_id FROM sent) k USING (school_urn, pupil_id)"
-	"   WHERE NOT EXISTS (SELECT 1 FROM sent s WHERE s.school_urn = c.school_urn"
-	"    AND s.pupil_id = c.pupil_id AND s.seq = c.seq)),"
-	" del AS (DELETE FROM contact c USING changed ch WHERE c.school_urn = ch.school_urn"
-	"   AND c.pupil_id = ch.pupil_id)"
-	" INSERT INTO contact (school_urn, pupil_id, seq, name, relationship, lives_with, address,"
-	"  phone, priority) SELECT s.* FROM sent s JOIN changed ch USING (school_urn, pupil_id)";
+        "WITH sent AS (SELECT school_urn, pupil_id, row_number() OVER (PARTITION BY school_urn,"
+        "   pupil_id ORDER BY ord)::smallint AS seq, name, relationship, lives_with, address,"
+        "   phone, priority FROM stage_contact),"
+        " changed AS (SELECT school_urn, pupil_id FROM (SELECT * FROM sent EXCEPT"
+        "   SELECT c.school_urn, c.pupil_id, c.seq, c.name, c.relationship, c.lives_with,"
+        "   c.address, c.phone, c.priority FROM contact c"
+        "   JOIN (SELECT DISTINCT school_urn, pupil_id FROM sent) k USING (school_urn, pupil_id)) d"
+        "  UNION SELECT c.school_urn, c.pupil_id FROM contact c"
+        "   JOIN (SELECT DISTINCT school_urn, pupil_id FROM sent) k USING (school_urn, pupil_id)"
+        "   WHERE NOT EXISTS (SELECT 1 FROM sent s WHERE s.school_urn = c.school_urn"
+        "    AND s.pupil_id = c.pupil_id AND s.seq = c.seq)),"
+        " del AS (DELETE FROM contact c USING changed ch WHERE c.school_urn = ch.school_urn"
+        "   AND c.pupil_id = ch.pupil_id)"
+        " INSERT INTO contact (school_urn, pupil_id, seq, name, relationship, lives_with, address,"
+        "  phone, priority) SELECT s.* FROM sent s JOIN changed ch USING (school_urn, pupil_id)";
 
+/* Each changed school gets a register_change row (what the workers reload from) and one
+ * pending recompute job, widened to the earliest change. */
 static const char enqueue_sql[] =
-	"WITH ch AS (SELECT school_urn, min(from_date) AS from_date FROM stage_change"
-	"  WHERE from_date IS NOT NULL GROUP BY school_urn),"
-	" q AS (INSERT INTO job (school_urn, kind, from_date) SELECT school_urn, 'recompute',"
-	"  from_date FROM ch ORDER BY school_urn"
-	"  ON CONFLICT (school_urn, kind) WHERE state = 'pending' AND school_urn IS NOT NULL"
-	"  DO UPDATE SET from_date = least(job.from_date, excluded.from_date), updated_at = now()"
-	"  RETURNING 1)"
-	" SELECT count(*) FROM q";
+        "WITH ch AS (SELECT school_urn, min(from_date) AS from_date FROM stage_change"
+        "  WHERE from_date IS NOT NULL GROUP BY school_urn),"
+        " log AS (INSERT INTO register_change (school_urn, from_date)"
+        "  SELECT school_urn, from_date FROM ch ORDER BY school_urn),"
+        " q AS (INSERT INTO job (school_urn, kind, from_date) SELECT school_urn, 'recompute',"
+        "  from_date FROM ch ORDER BY school_urn"
+        "  ON CONFLICT (school_urn, kind) WHERE state = 'pending' AND school_urn IS NOT NULL"
+        "  DO UPDATE SET from_date = least(job.from_date, excluded.from_date), updated_at = now()"
+        "  RETURNING 1)"
+        " SELECT count(*) FROM q";
 
 /* --- small hash tables ------------------------------------------------------------------ */
 
@@ -202,9 +206,18 @@ static void pupil_map_put(pupil_map *m, const char *upn, int32_t id, int32_t adm
 	m->n++;
 }
 
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
 /* Current mark per (date, pupil, session). */
 typedef struct cur_ent {
-	uint64_t key; /* 0: empty */
+	uint64_t key;        /* 0: empty */
+	int64_t recorded_at; /* -1: none */
 	int16_t version;
 	int16_t minutes; /* -1: none */
 	uint8_t code;
@@ -215,18 +228,90 @@ typedef struct cur_map {
 	size_t cap, n;
 } cur_map;
 
+/* Earlier (superseded) versions, so that an export which repeats a mark's history (the original
+ * row, then its amendment) is recognised as a resend and not taken for a change back. A version
+ * is known by its code, minutes late and recorded_at. */
+typedef struct hist_ent {
+	uint64_t key;        /* mark_key; 0: empty */
+	int64_t recorded_at; /* -1: none */
+	int16_t minutes;
+	uint8_t code;
+} hist_ent;
+
+typedef struct hist_set {
+	hist_ent *slot;
+	size_t cap, n;
+} hist_set;
+
+static uint64_t hist_hash(uint64_t key, int64_t at, int16_t minutes, uint8_t code)
+{
+	return mix64(key ^ mix64((uint64_t)at ^ ((uint64_t)(uint16_t)minutes << 48) ^
+	                         ((uint64_t)code << 40)));
+}
+
+static int hist_grow(hist_set *h)
+{
+	hist_set bigger = {calloc(h->cap ? h->cap * 2 : 256, sizeof(hist_ent)),
+	                   h->cap ? h->cap * 2 : 256, 0};
+
+	if (!bigger.slot)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->cap; i++) {
+		const hist_ent *e = &h->slot[i];
+		size_t j;
+
+		if (!e->key)
+			continue;
+		j = hist_hash(e->key, e->recorded_at, e->minutes, e->code) & (bigger.cap - 1);
+		while (bigger.slot[j].key)
+			j = (j + 1) & (bigger.cap - 1);
+		bigger.slot[j] = *e;
+		bigger.n++;
+	}
+	free(h->slot);
+	*h = bigger;
+	return 0;
+}
+
+static int hist_add(hist_set *h, uint64_t key, int64_t at, int16_t minutes, uint8_t code)
+{
+	size_t j;
+
+	if ((h->n + 1) * 2 > h->cap && hist_grow(h) < 0)
+		return -ENOMEM;
+	j = hist_hash(key, at, minutes, code) & (h->cap - 1);
+	while (h->slot[j].key) {
+		const hist_ent *e = &h->slot[j];
+		if (e->key == key && e->recorded_at == at && e->minutes == minutes &&
+		    e->code == code)
+			return 0;
+		j = (j + 1) & (h->cap - 1);
+	}
+	h->slot[j] = (hist_ent){key, at, minutes, code};
+	h->n++;
+	return 0;
+}
+
+static bool hist_has(const hist_set *h, uint64_t key, int64_t at, int16_t minutes, uint8_t code)
+{
+	size_t j;
+
+	if (!h->n)
+		return false;
+	j = hist_hash(key, at, minutes, code) & (h->cap - 1);
+	for (; h->slot[j].key; j = (j + 1) & (h->cap - 1)) {
+		const hist_ent *e = &h->slot[j];
+		if (e->key == key && e->recorded_at == at && e->minutes == minutes &&
+		    e->code == code)
+			return true;
+	}
+	return false;
+}
+
 static uint64_t mark_key(int32_t day, int32_t pupil_id, int session)
 {
 	return ((uint64_t)(uint32_t)pupil_id << 22) | ((uint64_t)(day & 0x1FFFFF) << 1) |
 	       (uint64_t)(session & 1) | (1ull << 63);
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	return x;
 }
 
 static int cur_map_init(cur_map *m, size_t n)
@@ -295,8 +380,9 @@ int writer_connect(writer *w, char *err, size_t errlen)
 	if (rc == 0)
 		rc = db_exec(w->conn, stage_sql, err, errlen);
 	if (rc == 0)
-		rc = db_exec(w->conn, "SET synchronous_commit = on; SET application_name = 'rollcalld'",
-		             err, errlen);
+		rc = db_exec(w->conn,
+		             "SET synchronous_commit = on; SET application_name = 'rollcalld'", err,
+		             errlen);
 	if (rc < 0) {
 		PQfinish(w->conn);
 		w->conn = NULL;
@@ -313,7 +399,8 @@ int writer_load_keys(writer *w, keytab **out, char *err, size_t errlen)
 	*out = NULL;
 	if (rc < 0)
 		goto out;
-	res = PQexec(w->conn, "SELECT public_key, school_urn FROM school_key WHERE revoked_at IS NULL");
+	res = PQexec(w->conn,
+	             "SELECT public_key, school_urn FROM school_key WHERE revoked_at IS NULL");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		snprintf(err, errlen, "keys: %s", PQresultErrorMessage(res));
 		rc = -EIO;
@@ -625,7 +712,8 @@ static int stage_pupils(writer *w, ingest_batch **g, size_t n, char *err, size_t
 			copy_opt_bool(cb, p->has_fsm, p->fsm);
 			copybuf_cstr(cb, nz(p->sen));
 			copybuf_cstr(cb, p->social_care ? p->social_care : NULL);
-			copy_opt_bool(cb, p->has_previously_looked_after, p->previously_looked_after);
+			copy_opt_bool(cb, p->has_previously_looked_after,
+			              p->previously_looked_after);
 			copy_opt_bool(cb, p->has_eal, p->eal);
 			ib->accepted++;
 			rc = flush_if_big(w, err, errlen);
@@ -664,8 +752,8 @@ static int load_pupils(writer *w, uint32_t urn, pupil_map *m, char *err, size_t 
 	return rc;
 }
 
-static int stage_contacts(writer *w, ingest_batch **g, size_t n, uint32_t urn,
-                          const pupil_map *pm, char *err, size_t errlen)
+static int stage_contacts(writer *w, ingest_batch **g, size_t n, uint32_t urn, const pupil_map *pm,
+                          char *err, size_t errlen)
 {
 	bool started = false;
 	int rc = 0, ord = 0;
@@ -684,14 +772,16 @@ static int stage_contacts(writer *w, ingest_batch **g, size_t n, uint32_t urn,
 			p = pupil_map_find(pm, c->upn);
 			if (!p) {
 				rc = reject(ib, ROLLCALL__ITEM_KIND__CONTACT, (uint32_t)k, c->line,
-				            c->upn, "upn", "pupil is not on the admission register");
+				            c->upn, "upn",
+				            "pupil is not on the admission register");
 				continue;
 			}
 			if (!started) {
-				rc = copy_begin(w,
-				                "stage_contact (school_urn, pupil_id, ord, name,"
-				                " relationship, lives_with, address, phone, priority)",
-				                err, errlen);
+				rc = copy_begin(
+				        w,
+				        "stage_contact (school_urn, pupil_id, ord, name,"
+				        " relationship, lives_with, address, phone, priority)",
+				        err, errlen);
 				started = rc == 0;
 				if (rc < 0)
 					break;
@@ -720,9 +810,11 @@ static int stage_contacts(writer *w, ingest_batch **g, size_t n, uint32_t urn,
 	return rc;
 }
 
-/* Fetches the current marks of school urn between two days into m. */
-static int load_current(writer *w, uint32_t urn, int32_t lo, int32_t hi, cur_map *m, char *err,
-                        size_t errlen, size_t expect)
+/* Fetches every version of school urn's marks between two days: the latest of each session
+ * into cur, the superseded ones into hist. Rows come in key order, so the last row of a
+ * session is its current version. */
+static int load_versions(writer *w, uint32_t urn, int32_t lo, int32_t hi, cur_map *cur,
+                         hist_set *hist, size_t expect, char *err, size_t errlen)
 {
 	char u[16], a[11], b[11];
 	const char *params[3] = {u, date_format(lo, a), date_format(hi, b)};
@@ -732,25 +824,30 @@ static int load_current(writer *w, uint32_t urn, int32_t lo, int32_t hi, cur_map
 	snprintf(u, sizeof(u), "%u", urn);
 	res = q(w,
 	        "SELECT pupil_id, date - date '1970-01-01', session, version, code,"
-	        " coalesce(minutes_late, -1) FROM mark_current"
-	        " WHERE school_urn = $1 AND date BETWEEN $2 AND $3",
+	        " coalesce(minutes_late, -1),"
+	        " coalesce((extract(epoch FROM recorded_at) * 1000000)::bigint, -1)"
+	        " FROM mark_version WHERE school_urn = $1 AND date BETWEEN $2 AND $3"
+	        " ORDER BY date, pupil_id, session, version",
 	        3, params, PGRES_TUPLES_OK, err, errlen);
 	if (!res)
 		return -EIO;
-	rc = cur_map_init(m, (size_t)PQntuples(res) + expect);
+	rc = cur_map_init(cur, (size_t)PQntuples(res) + expect);
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
 		const char *code = PQgetvalue(res, i, 4);
 		const rc_code *c = codes_find(code, strlen(code));
-		cur_ent *e = cur_map_slot(m, mark_key(atoi(PQgetvalue(res, i, 1)),
-		                                      atoi(PQgetvalue(res, i, 0)),
-		                                      atoi(PQgetvalue(res, i, 2))));
+		uint64_t key = mark_key(atoi(PQgetvalue(res, i, 1)), atoi(PQgetvalue(res, i, 0)),
+		                        atoi(PQgetvalue(res, i, 2)));
+		cur_ent *e = cur_map_slot(cur, key);
 
-		e->key = mark_key(atoi(PQgetvalue(res, i, 1)), atoi(PQgetvalue(res, i, 0)),
-		                  atoi(PQgetvalue(res, i, 2)));
+		if (e->key) /* a later version follows: this one is history */
+			rc = hist_add(hist, key, e->recorded_at, e->minutes, e->code);
+		else
+			cur->n++;
+		e->key = key;
 		e->version = (int16_t)atoi(PQgetvalue(res, i, 3));
 		e->minutes = (int16_t)atoi(PQgetvalue(res, i, 5));
+		e->recorded_at = atoll(PQgetvalue(res, i, 6));
 		e->code = c ? c->id : 0;
-		m->n++;
 	}
 	PQclear(res);
 	return rc;
@@ -767,6 +864,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 	int32_t lo = INT32_MAX, hi = INT32_MIN;
 	size_t count = 0;
 	cur_map cur = {0};
+	hist_set hist = {0};
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -784,7 +882,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 	}
 	if (!count)
 		return 0;
-	rc = load_current(w, urn, lo, hi, &cur, err, errlen, count);
+	rc = load_versions(w, urn, lo, hi, &cur, &hist, count, err, errlen);
 	if (rc < 0)
 		goto out;
 
@@ -801,13 +899,15 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 			uint64_t key;
 			int16_t minutes = m->has_minutes_late ? (int16_t)m->minutes_late : -1;
 			int16_t version;
+			int64_t at;
 
 			if (!ib->mark_code[k])
 				continue;
 			p = pupil_map_find(pm, m->upn);
 			if (!p) {
-				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line, m->upn,
-				            "upn", "pupil is not on the admission register");
+				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line,
+				            m->upn, "upn",
+				            "pupil is not on the admission register");
 				continue;
 			}
 			if (m->date < p->admitted || m->date > p->left) {
@@ -815,13 +915,16 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 
 				snprintf(why, sizeof(why), "pupil is not on roll on %s",
 				         date_format(m->date, d));
-				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line, m->upn,
-				            "date", why);
+				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line,
+				            m->upn, "date", why);
 				continue;
 			}
 			key = mark_key(m->date, p->pupil_id, m->session);
 			e = cur_map_slot(&cur, key);
-			if (e->key && e->code == ib->mark_code[k] && e->minutes == minutes) {
+			at = m->has_recorded_at ? m->recorded_at : -1;
+			if (e->key && ((e->code == ib->mark_code[k] && e->minutes == minutes) ||
+			               hist_has(&hist, key, at, minutes, ib->mark_code[k]))) {
+				/* The current mark again, or a repeat of an earlier version. */
 				ib->unchanged++;
 				ib->accepted++;
 				continue;
@@ -834,21 +937,26 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 				         "required to change the current mark ('%s' to '%s'%s)",
 				         old ? old->code : "?", m->code,
 				         e->code == ib->mark_code[k] ? ", minutes late" : "");
-				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line, m->upn,
-				            "amendment_reason", why);
+				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line,
+				            m->upn, "amendment_reason", why);
 				continue;
 			}
 			version = e->key ? (int16_t)(e->version + 1) : 1;
 			if (!e->key)
 				cur.n++;
+			else if ((rc = hist_add(&hist, key, e->recorded_at, e->minutes, e->code)) <
+			         0)
+				break;
 			e->key = key;
+			e->recorded_at = at;
 			e->version = version;
 			e->code = ib->mark_code[k];
 			e->minutes = minutes;
 
 			if (!*copying) {
 				rc = copy_begin(w,
-				                "mark_version (school_urn, date, pupil_id, session, version,"
+				                "mark_version (school_urn, date, pupil_id, "
+				                "session, version,"
 				                " code, minutes_late, recorded_at, recorded_by,"
 				                " amendment_reason, batch_no)",
 				                err, errlen);
@@ -884,6 +992,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 	}
 out:
 	free(cur.slot);
+	free(hist.slot);
 	return rc;
 }
 
@@ -990,7 +1099,8 @@ static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t
 		for (size_t j = 0; j < i; j++)
 			if (live(g[j]) && g[j]->b->school_urn == ib->b->school_urn &&
 			    !strcmp(g[j]->b->batch_id, ib->b->batch_id))
-				ib->status = ROLLCALL__BATCH_ACK__STATUS__DUPLICATE; /* ack filled later */
+				ib->status = ROLLCALL__BATCH_ACK__STATUS__DUPLICATE; /* ack filled
+				                                                        later */
 		if (live(ib))
 			rc = ledger_lookup(w, ib, err, errlen);
 		if (rc == 0 && live(ib))
@@ -1077,7 +1187,8 @@ int writer_commit(writer *w, ingest_batch **group, size_t n, char *err, size_t e
 		for (size_t j = 0; j < i; j++)
 			if (live(group[j]) && group[j]->b->school_urn == ib->b->school_urn &&
 			    !strcmp(group[j]->b->batch_id, ib->b->batch_id)) {
-				if (batch_pack_ack(group[j], &ib->stored_ack, &ib->stored_ack_len) < 0)
+				if (batch_pack_ack(group[j], &ib->stored_ack, &ib->stored_ack_len) <
+				    0)
 					return -ENOMEM;
 				break;
 			}

@@ -24,7 +24,7 @@ int writer_connect(writer *w, char *err, size_t errlen) __attribute__((warn_unus
 /* Loads the active keys (school_key rows not revoked) into a new key table (*out, caller
  * owns it). */
 int writer_load_keys(writer *w, keytab **out, char *err, size_t errlen)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 /* Commits group[0..n) in one transaction. Each batch must have passed item validation. On 0,
  * every batch has its status (ACCEPTED or DUPLICATE), counts, rejections and batch_no, and its
@@ -32,6 +32,6 @@ int writer_load_keys(writer *w, keytab **out, char *err, size_t errlen)
  * the writer reconnects next time), -EIO when the data made the transaction fail (nothing
  * committed; the reason in err, so the caller can retry the batches one at a time). */
 int writer_commit(writer *w, ingest_batch **group, size_t n, char *err, size_t errlen)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 #endif

@@ -119,7 +119,8 @@ static void serve_one(zap *z)
 		size = zmq_msg_size(&m);
 		switch (frame) {
 		case 0:
-			snprintf(version, sizeof(version), "%.*s", (int)size, (char *)zmq_msg_data(&m));
+			snprintf(version, sizeof(version), "%.*s", (int)size,
+			         (char *)zmq_msg_data(&m));
 			break;
 		case 1:
 			rid_len = size < sizeof(request_id) ? (int)size : (int)sizeof(request_id);

@@ -19,42 +19,52 @@ typedef struct key_def {
 	const char *name;
 	key_type type;
 	size_t offset;
-	long min, max;       /* T_INT bounds; T_STR: maximum length in max */
-	const char *deflt;   /* default as text; NULL: no default (may stay empty) */
+	long min, max;     /* T_INT bounds; T_STR: maximum length in max */
+	const char *deflt; /* default as text; NULL: no default (may stay empty) */
 	const char *help;
 } key_def;
 
-#define STR(sec, key, field, def, help)                                                           \
-	{sec, key, T_STR, offsetof(rc_config, field), 0, 4096, def, help}
-#define INT(sec, key, field, lo, hi, def, help)                                                   \
-	{sec, key, T_INT, offsetof(rc_config, field), lo, hi, def, help}
+#define STR(sec, key, field, def, help)                                                            \
+	{                                                                                          \
+		sec, key, T_STR, offsetof(rc_config, field), 0, 4096, def, help                    \
+	}
+#define INT(sec, key, field, lo, hi, def, help)                                                    \
+	{                                                                                          \
+		sec, key, T_INT, offsetof(rc_config, field), lo, hi, def, help                     \
+	}
 
 static const key_def keys[] = {
-	STR("database", "conninfo", db_conninfo, "dbname=rollcall", "libpq connection string"),
-	STR("daemon", "listen", listen, "tcp://*:5555", "ZeroMQ endpoint to bind"),
-	STR("daemon", "server_key_file", server_key_file, "/etc/rollcall/server.key",
-	    "CURVE key file of the daemon"),
-	INT("daemon", "group_max_batches", group_max_batches, 1, 1000, "64",
-	    "batches committed in one transaction at most"),
-	INT("daemon", "group_max_marks", group_max_marks, 1000, 1000000, "100000",
-	    "marks committed in one transaction at most"),
-	INT("daemon", "group_wait_ms", group_wait_ms, 0, 5000, "5",
-	    "wait for more batches before committing a group"),
-	INT("daemon", "max_message_bytes", max_message_bytes, 1024, 256 << 20, "16777216",
-	    "larger messages are refused unread"),
-	INT("daemon", "decode_budget_bytes", decode_budget_bytes, 65536, 512 << 20, "33554432",
-	    "heap one decoded batch may use"),
-	INT("daemon", "status_interval_ms", status_interval_ms, 100, 60000, "2000",
-	    "how often STATUS= is sent to systemd"),
-	STR("push", "endpoint", endpoint, "tcp://localhost:5555", "where rollcall-push connects"),
-	STR("push", "server_public_key", server_public_key, "", "Z85 public key of the daemon"),
-	STR("push", "client_key_file", client_key_file, "", "CURVE key file of this client"),
-	STR("push", "spool_dir", spool_dir, "/var/spool/rollcall", "unacknowledged batches wait here"),
-	INT("push", "window", window, 1, 1024, "32", "batches in flight"),
-	INT("push", "batch_marks", batch_marks, 100, 50000, "5000", "marks per batch"),
-	INT("push", "ack_timeout_ms", ack_timeout_ms, 1000, 3600000, "60000",
-	    "resend a batch not acknowledged within this"),
-	STR("output", "output_dir", output_dir, "/var/lib/rollcall/output", "where reports are written"),
+        STR("database", "conninfo", db_conninfo, "dbname=rollcall", "libpq connection string"),
+        STR("daemon", "listen", listen, "tcp://*:5555", "ZeroMQ endpoint to bind"),
+        STR("daemon", "server_key_file", server_key_file, "/etc/rollcall/server.key",
+            "CURVE key file of the daemon"),
+        INT("daemon", "group_max_batches", group_max_batches, 1, 1000, "64",
+            "batches committed in one transaction at most"),
+        INT("daemon", "group_max_marks", group_max_marks, 1000, 1000000, "100000",
+            "marks committed in one transaction at most"),
+        INT("daemon", "group_wait_ms", group_wait_ms, 0, 5000, "5",
+            "wait for more batches before committing a group"),
+        INT("daemon", "max_message_bytes", max_message_bytes, 1024, 256 << 20, "16777216",
+            "larger messages are refused unread"),
+        INT("daemon", "decode_budget_bytes", decode_budget_bytes, 65536, 512 << 20, "33554432",
+            "heap one decoded batch may use"),
+        INT("daemon", "status_interval_ms", status_interval_ms, 100, 60000, "2000",
+            "how often STATUS= is sent to systemd"),
+        STR("push", "endpoint", endpoint, "tcp://localhost:5555", "where rollcall-push connects"),
+        STR("push", "server_public_key", server_public_key, "", "Z85 public key of the daemon"),
+        STR("push", "client_key_file", client_key_file, "", "CURVE key file of this client"),
+        STR("push", "spool_dir", spool_dir, "/var/spool/rollcall",
+            "unacknowledged batches wait here"),
+        INT("push", "window", window, 1, 1024, "32", "batches in flight"),
+        INT("push", "batch_marks", batch_marks, 100, 50000, "5000", "marks per batch"),
+        INT("push", "ack_timeout_ms", ack_timeout_ms, 1000, 3600000, "60000",
+            "resend a batch not acknowledged within this"),
+        INT("worker", "lease_seconds", lease_seconds, 10, 86400, "300",
+            "a claimed job is taken over by another worker when not renewed within this"),
+        INT("worker", "max_attempts", max_attempts, 1, 100, "5",
+            "a job that failed this many times is dead (kept with its error)"),
+        STR("output", "output_dir", output_dir, "/var/lib/rollcall/output",
+            "where reports are written"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -140,8 +150,8 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 		return 1;
 	k = find_key(section, name);
 	if (!k) {
-		snprintf(st->err, st->errlen, "%s:%d: [%s] %s: unknown key", st->origin, line, section,
-		         name);
+		snprintf(st->err, st->errlen, "%s:%d: [%s] %s: unknown key", st->origin, line,
+		         section, name);
 		st->rc = -EINVAL;
 		return 0;
 	}
@@ -255,11 +265,12 @@ size_t config_dump(const rc_config *cfg, char *buf, size_t buflen)
 		}
 		if (k->type == T_STR) {
 			const char *v = *(char *const *)base;
-			w += snprintf(line + w, sizeof(line) - (size_t)w, "# %s\n%s = %s\n", k->help,
-			              k->name, v ? v : "");
+			w += snprintf(line + w, sizeof(line) - (size_t)w, "# %s\n%s = %s\n",
+			              k->help, k->name, v ? v : "");
 		} else {
-			w += snprintf(line + w, sizeof(line) - (size_t)w, "# %s (%ld..%ld)\n%s = %d\n",
-			              k->help, k->min, k->max, k->name, *(const int *)base);
+			w += snprintf(line + w, sizeof(line) - (size_t)w,
+			              "# %s (%ld..%ld)\n%s = %d\n", k->help, k->min, k->max,
+			              k->name, *(const int *)base);
 		}
 		if (n < buflen)
 			snprintf(buf + n, buflen - n, "%s", line);

@@ -63,6 +63,21 @@ int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 	return rc;
 }
 
+PGresult *db_params(PGconn *conn, const char *what, const char *sql, int n,
+                    const char *const *params, char *err, size_t errlen)
+{
+	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		const char *m = PQresultErrorMessage(res);
+		snprintf(err, errlen, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
 int db_query_long(PGconn *conn, const char *sql, long *out, char *err, size_t errlen)
 {
 	PGresult *res = PQexec(conn, sql);
@@ -87,15 +102,16 @@ int db_schema_latest(void)
 static int current_version(PGconn *conn, long *v, char *err, size_t errlen)
 {
 	long exists = 0;
-	int rc = db_query_long(conn, "SELECT count(*) FROM pg_class WHERE relname = 'rollcall_migration'"
-	                             " AND relkind = 'r' AND pg_table_is_visible(oid)",
+	int rc = db_query_long(conn,
+	                       "SELECT count(*) FROM pg_class WHERE relname = 'rollcall_migration'"
+	                       " AND relkind = 'r' AND pg_table_is_visible(oid)",
 	                       &exists, err, errlen);
 
 	*v = 0;
 	if (rc < 0 || !exists)
 		return rc;
-	return db_query_long(conn, "SELECT coalesce(max(version), 0) FROM rollcall_migration", v, err,
-	                     errlen);
+	return db_query_long(conn, "SELECT coalesce(max(version), 0) FROM rollcall_migration", v,
+	                     err, errlen);
 }
 
 int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
@@ -142,7 +158,8 @@ int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
 		snprintf(vbuf, sizeof(vbuf), "%d", m->version);
 		params[0] = vbuf;
 		params[1] = m->name;
-		res = PQexecParams(conn, "INSERT INTO rollcall_migration (version, name) VALUES ($1, $2)",
+		res = PQexecParams(conn,
+		                   "INSERT INTO rollcall_migration (version, name) VALUES ($1, $2)",
 		                   2, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			result_error(res, "database", err, errlen);
@@ -174,7 +191,8 @@ int db_schema_check(PGconn *conn, char *err, size_t errlen)
 	if (rc < 0)
 		return rc;
 	if (have != db_schema_latest()) {
-		snprintf(err, errlen, "schema is at version %ld, this build needs %d: run 'rollcall migrate'",
+		snprintf(err, errlen,
+		         "schema is at version %ld, this build needs %d: run 'rollcall migrate'",
 		         have, db_schema_latest());
 		return -ESTALE;
 	}
@@ -349,4 +367,192 @@ int db_copy_in_start(PGconn *conn, const char *target, char *err, size_t errlen)
 	}
 	PQclear(res);
 	return rc;
+}
+
+/* --- binary COPY out --------------------------------------------------------------------- */
+
+int copyout_start(copyout *co, PGconn *conn, const char *query, char *err, size_t errlen)
+{
+	size_t n = strlen(query) + 64;
+	char *sql = malloc(n);
+	PGresult *res;
+	int rc = 0;
+
+	memset(co, 0, sizeof(*co));
+	co->conn = conn;
+	if (!sql)
+		return -ENOMEM;
+	snprintf(sql, n, "COPY (%s) TO STDOUT (FORMAT binary)", query);
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		result_error(res, "copy out", err, errlen);
+		rc = -EIO;
+	}
+	PQclear(res);
+	free(sql);
+	return rc;
+}
+
+int copyout_next(copyout *co, char *err, size_t errlen)
+{
+	for (;;) {
+		int len;
+		uint16_t nf;
+
+		if (co->buf) {
+			PQfreemem(co->buf);
+			co->buf = NULL;
+		}
+		len = PQgetCopyData(co->conn, &co->buf, 0);
+		if (len == -1) {
+			PGresult *res = PQgetResult(co->conn);
+			int rc = 0;
+
+			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+				result_error(res, "copy out", err, errlen);
+				rc = -EIO;
+			}
+			PQclear(res);
+			while ((res = PQgetResult(co->conn)))
+				PQclear(res);
+			return rc;
+		}
+		if (len < 0) {
+			copy_error(co->conn, "copy out", err, errlen);
+			return -EIO;
+		}
+		co->p = co->buf;
+		co->end = co->buf + len;
+		if (!co->header_done) {
+			/* Signature (11), flags (4), header extension length (4) + extension. */
+			uint32_t ext;
+
+			if (len < 19 || memcmp(co->p, "PGCOPY\n\377\r\n\0", 11) != 0) {
+				snprintf(err, errlen, "copy out: not a binary COPY stream");
+				return -EIO;
+			}
+			memcpy(&ext, co->p + 15, 4);
+			co->p += 19 + ntohl(ext);
+			co->header_done = true;
+			if (co->p >= co->end)
+				continue;
+		}
+		if (co->end - co->p < 2)
+			continue;
+		memcpy(&nf, co->p, 2);
+		co->p += 2;
+		if (ntohs(nf) == 0xFFFF) /* trailer */
+			continue;
+		return 1;
+	}
+}
+
+/* The next field: its bytes, or NULL for SQL NULL; *len its length. */
+static const char *field(copyout *co, int32_t *len)
+{
+	uint32_t n;
+
+	if (co->end - co->p < 4) {
+		*len = -1;
+		return NULL;
+	}
+	memcpy(&n, co->p, 4);
+	co->p += 4;
+	*len = (int32_t)ntohl(n);
+	if (*len < 0 || co->end - co->p < *len) {
+		*len = -1;
+		return NULL;
+	}
+	co->p += *len;
+	return co->p - *len;
+}
+
+int32_t copyout_int4(copyout *co, bool *is_null)
+{
+	int32_t len;
+	const char *f = field(co, &len);
+	uint32_t v = 0;
+
+	if (is_null)
+		*is_null = !f;
+	if (f && len == 4)
+		memcpy(&v, f, 4);
+	return (int32_t)ntohl(v);
+}
+
+int16_t copyout_int2(copyout *co, bool *is_null)
+{
+	int32_t len;
+	const char *f = field(co, &len);
+	uint16_t v = 0;
+
+	if (is_null)
+		*is_null = !f;
+	if (f && len == 2)
+		memcpy(&v, f, 2);
+	return (int16_t)ntohs(v);
+}
+
+int64_t copyout_int8(copyout *co, bool *is_null)
+{
+	int32_t len;
+	const char *f = field(co, &len);
+	uint32_t v[2] = {0, 0};
+
+	if (is_null)
+		*is_null = !f;
+	if (f && len == 8)
+		memcpy(v, f, 8);
+	return (int64_t)(((uint64_t)ntohl(v[0]) << 32) | ntohl(v[1]));
+}
+
+int32_t copyout_date(copyout *co, bool *is_null)
+{
+	return copyout_int4(co, is_null) + DB_PG_EPOCH_DAY;
+}
+
+bool copyout_bool(copyout *co, bool *is_null)
+{
+	int32_t len;
+	const char *f = field(co, &len);
+
+	if (is_null)
+		*is_null = !f;
+	return f && len == 1 && f[0];
+}
+
+size_t copyout_text(copyout *co, char *out, size_t outlen, bool *is_null)
+{
+	int32_t len;
+	const char *f = field(co, &len);
+	size_t n;
+
+	if (is_null)
+		*is_null = !f;
+	if (!f) {
+		if (outlen)
+			out[0] = 0;
+		return 0;
+	}
+	n = (size_t)len < outlen ? (size_t)len : outlen - 1;
+	memcpy(out, f, n);
+	out[n] = 0;
+	return (size_t)len;
+}
+
+void copyout_abort(copyout *co)
+{
+	PGresult *res;
+
+	if (co->buf) {
+		PQfreemem(co->buf);
+		co->buf = NULL;
+	}
+	/* Drain what is left of the COPY so the connection can be used again. */
+	while (PQgetCopyData(co->conn, &co->buf, 0) > 0) {
+		PQfreemem(co->buf);
+		co->buf = NULL;
+	}
+	while ((res = PQgetResult(co->conn)))
+		PQclear(res);
 }

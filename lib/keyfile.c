@@ -81,8 +81,10 @@ int keyfile_read(const char *path, keypair *kp, int need_secret, char *err, size
 			continue;
 		if (sscanf(line, " %15[a-z] = %63s", key, val) != 2 || strlen(val) != KEY_Z85_LEN ||
 		    !keyfile_valid_z85(val)) {
-			snprintf(err, errlen, "%s:%d: expected 'public = <40 Z85 characters>' or "
-			                      "'secret = ...'", path, lineno);
+			snprintf(err, errlen,
+			         "%s:%d: expected 'public = <40 Z85 characters>' or "
+			         "'secret = ...'",
+			         path, lineno);
 			rc = -EINVAL;
 			goto out;
 		}
@@ -110,7 +112,8 @@ int keyfile_read(const char *path, keypair *kp, int need_secret, char *err, size
 			goto out;
 		}
 		if (kp->public_key[0] && strcmp(derived, kp->public_key)) {
-			snprintf(err, errlen, "%s: public key does not belong to the secret key", path);
+			snprintf(err, errlen, "%s: public key does not belong to the secret key",
+			         path);
 			rc = -EINVAL;
 			goto out;
 		}

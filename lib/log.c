@@ -21,7 +21,7 @@ void log_init(const char *ident, int max_priority)
 
 void log_msg(int priority, const char *fmt, ...)
 {
-	static const char *names[] = {"emerg", "alert", "crit", "error",
+	static const char *names[] = {"emerg",   "alert",  "crit", "error",
 	                              "warning", "notice", "info", "debug"};
 	va_list ap;
 

@@ -12,7 +12,7 @@
 #include "rollcall/wire.h"
 
 static int fail(validate_error *e, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static int fail(validate_error *e, const char *field, const char *fmt, ...)
 {
@@ -31,8 +31,7 @@ void validate_window_for(int32_t today, validate_window *w)
 	w->last_day = today + 1;
 }
 
-static int check_text(validate_error *e, const char *field, const char *s, size_t max,
-                      int required)
+static int check_text(validate_error *e, const char *field, const char *s, size_t max, int required)
 {
 	if (!s || !s[0])
 		return required ? fail(e, field, "required") : 0;
@@ -66,8 +65,8 @@ static int one_of(const char *s, const char *const *allowed)
 int validate_pupil(const Rollcall__Pupil *p, int32_t today, validate_error *e)
 {
 	static const char *const sexes[] = {"M", "F", "U", NULL};
-	static const char *const years[] = {"N1", "N2", "R", "1", "2", "3", "4", "5", "6", "7",
-	                                    "8", "9", "10", "11", "12", "13", "14", NULL};
+	static const char *const years[] = {"N1", "N2", "R", "1",  "2",  "3",  "4",  "5",  "6",
+	                                    "7",  "8",  "9", "10", "11", "12", "13", "14", NULL};
 	static const char *const sens[] = {"N", "K", "E", NULL};
 	static const char *const care[] = {"", "CIN", "CPP", "CLA", NULL};
 	int rc;
@@ -75,7 +74,8 @@ int validate_pupil(const Rollcall__Pupil *p, int32_t today, validate_error *e)
 	if ((rc = check_upn(e, p->upn)) < 0 ||
 	    (rc = check_text(e, "surname", p->surname, WIRE_MAX_NAME, 1)) < 0 ||
 	    (rc = check_text(e, "forename", p->forename, WIRE_MAX_NAME, 1)) < 0 ||
-	    (rc = check_text(e, "preferred_forename", p->preferred_forename, WIRE_MAX_NAME, 0)) < 0 ||
+	    (rc = check_text(e, "preferred_forename", p->preferred_forename, WIRE_MAX_NAME, 0)) <
+	            0 ||
 	    (rc = check_text(e, "leaving_reason", p->leaving_reason, WIRE_MAX_REASON, 0)) < 0 ||
 	    (rc = check_text(e, "address_line1", p->address_line1, WIRE_MAX_TEXT, 0)) < 0 ||
 	    (rc = check_text(e, "address_line2", p->address_line2, WIRE_MAX_TEXT, 0)) < 0 ||

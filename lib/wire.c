@@ -36,7 +36,8 @@ static void *arena_alloc(void *user, size_t size)
 			return NULL;
 		c->used = 0;
 		c->size = sz;
-		/* A big one-off block goes behind the current chunk so its free space stays usable. */
+		/* A big one-off block goes behind the current chunk so its free space stays usable.
+		 */
 		if (a->head && sz > CHUNK_SIZE) {
 			c->next = a->head->next;
 			a->head->next = c;
@@ -128,7 +129,8 @@ int wire_batch_decode(wire_arena *arena, const uint8_t *data, size_t len, Rollca
 	if (b->n_pupils > WIRE_MAX_PUPILS || b->n_contacts > WIRE_MAX_CONTACTS ||
 	    b->n_marks > WIRE_MAX_MARKS || b->n_sessions > WIRE_MAX_SESSIONS) {
 		snprintf(err, errlen,
-		         "batch too large (%zu pupils, %zu contacts, %zu marks, %zu sessions; limits "
+		         "batch too large (%zu pupils, %zu contacts, %zu marks, %zu sessions; "
+		         "limits "
 		         "%d, %d, %d, %d)",
 		         b->n_pupils, b->n_contacts, b->n_marks, b->n_sessions, WIRE_MAX_PUPILS,
 		         WIRE_MAX_CONTACTS, WIRE_MAX_MARKS, WIRE_MAX_SESSIONS);

@@ -39,8 +39,8 @@ typedef enum rc_bucket {
 #define RC_CODES_2024_FROM 19954
 
 typedef struct rc_code {
-	uint8_t id;          /* 1..codes_count(); 0 is reserved for "unmarked" */
-	char code[3];        /* NUL-terminated, case-sensitive, 1 or 2 characters */
+	uint8_t id;   /* 1..codes_count(); 0 is reserved for "unmarked" */
+	char code[3]; /* NUL-terminated, case-sensitive, 1 or 2 characters */
 	rc_category category;
 	rc_bucket bucket;
 	int32_t valid_from;  /* first day the code may be used (INT32_MIN: always) */

@@ -26,6 +26,9 @@ typedef struct rc_config {
 	int window;              /* batches in flight */
 	int batch_marks;         /* marks per batch */
 	int ack_timeout_ms;      /* resend a batch not acknowledged within this */
+	/* [worker] */
+	int lease_seconds; /* a claimed job is someone else's again after this */
+	int max_attempts;  /* a job failing this often is dead */
 	/* [output] */
 	char *output_dir;
 } rc_config;
@@ -36,7 +39,7 @@ typedef struct rc_config {
  * "ROLLCALL_X: reason") in err; cfg then holds nothing that needs freeing.
  * The caller keeps cfg and releases it with config_deinit. */
 int config_load(rc_config *cfg, const char *path, char *err, size_t errlen)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 /* Frees what config_load allocated; NULL-safe, idempotent. */
 void config_deinit(rc_config *cfg);

@@ -17,8 +17,8 @@ typedef struct csvread_column {
  * list; a column the file does not have is NULL with length 0. Fields are NUL-terminated.
  * Leading and trailing spaces are kept as they are in the file. */
 typedef struct csvread_row {
-	const char *file;     /* the path given to csvread_file */
-	unsigned long line;   /* 1-based line on which the row starts (the header is line 1) */
+	const char *file;   /* the path given to csvread_file */
+	unsigned long line; /* 1-based line on which the row starts (the header is line 1) */
 	const char *field[CSVREAD_MAX_COLUMNS];
 	size_t len[CSVREAD_MAX_COLUMNS];
 } csvread_row;
@@ -37,8 +37,8 @@ typedef void (*csvread_problem_fn)(void *user, const char *file, unsigned long l
  * Returns 0; -ENOENT and friends when the file cannot be read; -EINVAL when the header lacks a
  * required column or repeats one, or the file is not valid CSV (unterminated quote at the end);
  * the reason, with file and line, goes into err. problem_fn may be NULL. */
-int csvread_file(const char *path, const csvread_column *cols, size_t ncols,
-                 csvread_row_fn row_fn, csvread_problem_fn problem_fn, void *user, char *err,
-                 size_t errlen) __attribute__((warn_unused_result));
+int csvread_file(const char *path, const csvread_column *cols, size_t ncols, csvread_row_fn row_fn,
+                 csvread_problem_fn problem_fn, void *user, char *err, size_t errlen)
+        __attribute__((warn_unused_result));
 
 #endif

@@ -17,12 +17,12 @@ int keyfile_generate(keypair *kp) __attribute__((warn_unused_result));
 /* Writes kp to path with mode 0600, atomically (temporary name, fsync, rename). Refuses to
  * overwrite an existing file (-EEXIST). */
 int keyfile_write(const char *path, const keypair *kp, char *err, size_t errlen)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 /* Reads path; a secret is required when need_secret. Checks the Z85 shape and, when both are
  * there, that the public key belongs to the secret one. */
 int keyfile_read(const char *path, keypair *kp, int need_secret, char *err, size_t errlen)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 /* Whether s is a 40-character Z85 string that decodes to a 32-byte key. */
 int keyfile_valid_z85(const char *s);

@@ -14,6 +14,6 @@ char upn_check_letter(const char *s12);
  * Returns 0, or -EINVAL with a reason in why ("must be 13 characters, got 12",
  * "check letter is A, expected B", ...). */
 int upn_check(const char *s, size_t len, char *why, size_t whylen)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 
 #endif

@@ -28,9 +28,9 @@ void validate_window_for(int32_t today, validate_window *w);
 /* Each returns 0 when the item is acceptable, or -EINVAL and fills e. For a mark, *code_id
  * receives the code's id (codes.h). */
 int validate_pupil(const Rollcall__Pupil *p, int32_t today, validate_error *e)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 int validate_contact(const Rollcall__Contact *c, validate_error *e)
-	__attribute__((warn_unused_result));
+        __attribute__((warn_unused_result));
 int validate_mark(const Rollcall__Mark *m, const validate_window *w, uint8_t *code_id,
                   validate_error *e) __attribute__((warn_unused_result));
 int validate_session(const Rollcall__CalendarSession *s, const validate_window *w,

@@ -72,7 +72,8 @@ int main(int argc, char **argv)
 			ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
 			if (n > 0) {
 				buf[n] = 0;
-				for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+				for (char *line = strtok(buf, "\n"); line;
+				     line = strtok(NULL, "\n"))
 					fprintf(log, "%s\n", line);
 			}
 			continue;
