@@ -12,7 +12,7 @@ urn=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
 expected=$(awk 'FNR > 1' "$T/trust/$urn/marks.csv" | wc -l)
 daemon_start
 pushit() { # exec: the PID of "pushit &" is then rollcall-push itself
-	exec "$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$T/trust/keys/$urn.key" --quiet \
+	ROLLCALL_PUSH_ACK_TIMEOUT_MS=3000 exec "$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$T/trust/keys/$urn.key" --quiet \
 		--batch-marks 500 --window 4 "$@" "$T/trust/$urn"
 }
 
@@ -47,6 +47,15 @@ wait "$RC_DAEMON_PID" 2>/dev/null || true
 RC_DAEMON_PID=
 echo "ok - daemon killed mid-push"
 daemon_start
+end=$((SECONDS + 120))
+while kill -0 $ppid 2>/dev/null; do
+	if [ $SECONDS -ge $end ]; then
+		tail -n 20 "$T/p2.err" >&2
+		cat "$T"/spool/*/run-*/acks.log 2>/dev/null | tail -n 5 >&2
+		rc_fail "the resumed push did not finish within 120 s of the daemon's restart"
+	fi
+	sleep 0.1
+done
 wait $ppid || { cat "$T/p2.err" >&2; rc_fail "resumed push failed"; }
 assert_eq "$(psql_val "select count(*) from mark_version")" "$expected" "every mark stored exactly once"
 assert_eq "$(find "$T/spool" -name '*.pb' | wc -l)" "0" "spool empty once everything is acknowledged"

@@ -823,7 +823,10 @@ static void check_timeouts(sender *s, uint64_t now)
 	for (size_t i = 0; i < s->ninflight; i++) {
 		sbatch *sb = s->inflight[i];
 
-		if (!sb->due_ms && now - sb->sent_ms >= (uint64_t)s->ack_timeout_ms)
+		/* Also a batch waiting for a connection: should the monitor's news of the new
+		 * connection be missed, the ack timeout still sends it again. */
+		if ((!sb->due_ms || sb->due_ms == WAIT_CONNECTION) &&
+		    now - sb->sent_ms >= (uint64_t)s->ack_timeout_ms)
 			sb->due_ms = now + backoff_ms(sb->attempts);
 	}
 	if (!s->ninflight) {
@@ -846,8 +849,10 @@ static int poll_timeout(const sender *s, uint64_t now)
 		const sbatch *sb = s->inflight[i];
 		uint64_t t;
 
-		if (!sb->due_ms) {
+		if (!sb->due_ms || (sb->due_ms == WAIT_CONNECTION && !held_back)) {
 			t = sb->sent_ms + (uint64_t)s->ack_timeout_ms;
+			if (sb->due_ms == WAIT_CONNECTION)
+				held_back = true;
 		} else if (held_back || sb->due_ms == WAIT_CONNECTION) {
 			held_back = true;
 			continue;
