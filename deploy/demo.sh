@@ -56,10 +56,23 @@ psql -X -q -P pager=off -c "select p.upn, m.date, case m.session when 0 then 'AM
   order by m.version"
 daemon_stop
 
+echo "==> two rollcall-workers recompute each school, then the trust cohort breakdown"
+for i in 1 2; do
+	ROLLCALL_OUTPUT_OUTPUT_DIR="$OUT/output" "$RC_BIN_WORKER" -c "$RC_CONF" --name "demo$i" \
+		>>"$OUT/workers.log" 2>&1 &
+	RC_EXTRA_PIDS="${RC_EXTRA_PIDS:-} $!"
+done
+"$RC_BIN_ADMIN" report cohorts --timeout 600 | tee "$OUT/report.txt"
+"$RC_BIN_ADMIN" jobs --all | tail -n 4
+for p in $RC_EXTRA_PIDS; do kill -TERM "$p"; wait "$p" || true; done
+RC_EXTRA_PIDS=
 cp "$T/daemon.log" "$OUT/rollcalld.log"
 cp "$T/notify.log" "$OUT/rollcalld.notify.log"
 
+asof=$(sed -n 's|.*/trust/\([0-9-]*\)/cohorts.csv.*|\1|p' "$OUT/report.txt")
 echo "==> done. Files:"
+echo "   trust breakdown:  $OUT/output/trust/$asof/index.html"
+echo "                     $OUT/output/trust/$asof/cohorts.csv"
 echo "   exports:          $OUT/trust/<urn>/{pupils,contacts,marks,calendar}.csv"
 echo "   school keys:      $OUT/trust/keys/"
 echo "   per-school status $OUT/status.txt"

@@ -376,6 +376,13 @@ void measures_cohort_sum(const measures *m, measures_period p, measures_cohort k
 /* dst += src, field by field (school rows into a trust row). */
 void measures_cohort_row_add(measures_cohort_row *dst, const measures_cohort_row *src);
 
+/* Weekly series over the ytd period for the ytd headline population: for each school week
+ * (Monday to Sunday with an open session, oldest first) its Monday in week_start and the
+ * possible and absence sessions in it. The three arrays are new (free() each; NULL when *n is
+ * 0). Returns 0 or -ENOMEM. */
+int measures_week_series(const measures *m, int32_t **week_start, uint64_t **possible,
+                         uint64_t **absence, size_t *n) __attribute__((warn_unused_result));
+
 /* ---------------------------------------------------------------------------------------------
  * Display of exact figures: 100 * num / den to one decimal place, rounded half away from zero,
  * computed in integers ("33.3" for 1/3, "66.7" for 2/3, "12.5" for 1/8, "" when den is 0).

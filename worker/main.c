@@ -1,0 +1,331 @@
+/* rollcall-worker: takes jobs from the PostgreSQL queue and computes them (school recomputes
+ * after ingest, the trust cohort breakdown). Startup: args, config, log, signals, database,
+ * LISTEN, READY, loop: claim, run, repeat; wait for NOTIFY when idle. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cohorts.h"
+#include "rollcall/config.h"
+#include "rollcall/date.h"
+#include "rollcall/db.h"
+#include "rollcall/log.h"
+#include "rollcall/notify.h"
+#include "rollcall/queue.h"
+#include "school.h"
+
+static volatile sig_atomic_t s_stop;
+
+static void on_signal(int sig)
+{
+	if (s_stop)
+		_exit(1);
+	s_stop = 1;
+}
+
+typedef struct worker {
+	const rc_config *cfg;
+	char name[64];
+	PGconn *conn;
+	school_cache cache;
+	measures_config mc;
+	job current;
+	uint64_t done, failed;
+	uint64_t watchdog_ms, last_watchdog;
+} worker;
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void keepalive(worker *w)
+{
+	uint64_t now = mono_ms();
+
+	if (w->watchdog_ms && now - w->last_watchdog >= w->watchdog_ms) {
+		notify_watchdog();
+		w->last_watchdog = now;
+	}
+}
+
+static int on_progress(void *user, size_t done, size_t total)
+{
+	worker *w = user;
+	char text[64], err[256];
+
+	keepalive(w);
+	snprintf(text, sizeof(text), "school %zu of %zu", done, total);
+	if (queue_progress(w->conn, &w->current, w->cfg->lease_seconds, text, err, sizeof(err)) < 0)
+		log_warning("worker: job %lld: cannot record progress (%s)",
+		            (long long)w->current.id, err);
+	return s_stop ? -ECANCELED : 0;
+}
+
+/* A school's recompute after ingest: its results as of its latest marked day. */
+static int run_recompute(worker *w, const job *j, char *result, size_t rlen, char *err, size_t elen)
+{
+	char sql[96], d[11];
+	int32_t as_of;
+	bool computed;
+	PGresult *res;
+	int rc;
+
+	rc = school_default_as_of(w->conn, j->school_urn, &as_of, err, elen);
+	if (rc < 0)
+		return rc;
+	if (as_of == MEASURES_NO_DAY) {
+		snprintf(result, rlen, "no marks yet");
+		return 0;
+	}
+	/* One worker per school at a time. */
+	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(72432, %u)", j->school_urn);
+	res = PQexec(w->conn, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQgetvalue(res, 0, 0)[0] != 't') {
+		PQclear(res);
+		return -EBUSY;
+	}
+	PQclear(res);
+	rc = cohorts_ensure_school(w->conn, &w->cache, &w->mc, j->school_urn, as_of, &computed, err,
+	                           elen);
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(72432, %u)", j->school_urn);
+	PQclear(PQexec(w->conn, sql));
+	if (rc == 0)
+		snprintf(result, rlen, "as of %s%s", date_format(as_of, d),
+		         computed ? "" : " (up to date)");
+	return rc;
+}
+
+static int run_cohorts(worker *w, const job *j, char *result, size_t rlen, char *err, size_t elen)
+{
+	int32_t as_of = MEASURES_NO_DAY;
+	const char *a = strstr(j->args, "as_of=");
+
+	if (a && date_parse(a + 6, strnlen(a + 6, 10) == 10 ? 10 : 0, &as_of) < 0) {
+		snprintf(err, elen, "cohorts: bad as_of in job arguments '%s'", j->args);
+		return -EINVAL;
+	}
+	return cohorts_run(w->conn, &w->cache, &w->mc, as_of, w->cfg->output_dir, on_progress, w,
+	                   result, rlen, err, elen);
+}
+
+static void run_job(worker *w, const job *j)
+{
+	char result[512] = "", err[1024] = "";
+	int rc, dead = 0;
+	uint64_t t0 = mono_ms();
+
+	w->current = *j;
+	if (!strcmp(j->kind, "recompute") && j->school_urn)
+		rc = run_recompute(w, j, result, sizeof(result), err, sizeof(err));
+	else if (!strcmp(j->kind, "cohorts"))
+		rc = run_cohorts(w, j, result, sizeof(result), err, sizeof(err));
+	else {
+		snprintf(err, sizeof(err), "unknown job kind '%s'", j->kind);
+		rc = -EINVAL;
+	}
+
+	if (rc == -EBUSY || rc == -ECANCELED) {
+		/* The school is being computed elsewhere, or we are stopping: give the job back. */
+		if (queue_release(w->conn, j, rc == -EBUSY ? 2 : 0, err, sizeof(err)) < 0)
+			log_err("worker: job %lld: cannot release (%s)", (long long)j->id, err);
+		else
+			log_info("worker: job %lld (%s) released", (long long)j->id, j->kind);
+		return;
+	}
+	if (rc == 0) {
+		w->done++;
+		if (queue_done(w->conn, j, result, err, sizeof(err)) < 0)
+			log_err("worker: job %lld: cannot mark done (%s)", (long long)j->id, err);
+		else
+			log_info("worker: job %lld (%s, URN %u) done in %llu ms: %s",
+			         (long long)j->id, j->kind, j->school_urn,
+			         (unsigned long long)(mono_ms() - t0), result);
+		return;
+	}
+	w->failed++;
+	{
+		char reason[1024];
+
+		snprintf(reason, sizeof(reason), "%s", err);
+		if (queue_fail(w->conn, j, reason, w->cfg->max_attempts, &dead, err, sizeof(err)) <
+		    0)
+			log_err("worker: job %lld: cannot record failure (%s)", (long long)j->id,
+			        err);
+		log_err("worker: job %lld (%s, URN %u) failed, attempt %d%s (%s)", (long long)j->id,
+		        j->kind, j->school_urn, j->attempts, dead ? ", now dead" : "", reason);
+	}
+}
+
+static int connect_db(worker *w)
+{
+	char err[512];
+
+	if (w->conn && PQstatus(w->conn) == CONNECTION_OK)
+		return 0;
+	if (w->conn)
+		PQfinish(w->conn);
+	w->conn = NULL;
+	if (db_connect(w->cfg->db_conninfo, &w->conn, err, sizeof(err)) < 0 ||
+	    db_schema_check(w->conn, err, sizeof(err)) < 0 ||
+	    db_exec(w->conn, "LISTEN rollcall_jobs; SET application_name = 'rollcall-worker'", err,
+	            sizeof(err)) < 0) {
+		log_err("worker: database not ready (%s)", err);
+		if (w->conn)
+			PQfinish(w->conn);
+		w->conn = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Waits for a NOTIFY (or timeout_ms). */
+static void wait_notify(worker *w, int timeout_ms)
+{
+	struct pollfd p = {PQsocket(w->conn), POLLIN, 0};
+	PGnotify *n;
+
+	if (poll(&p, 1, timeout_ms) > 0)
+		PQconsumeInput(w->conn);
+	while ((n = PQnotifies(w->conn)))
+		PQfreemem(n);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: rollcall-worker [-c FILE] [--name NAME] [--once] [-v]\n"
+	        "Takes jobs from the Rollcall job queue in PostgreSQL and computes them: a "
+	        "school's\n"
+	        "results after its register changed, and the trust cohort breakdown\n"
+	        "(<output_dir>/trust/<as-of>/cohorts.csv and index.html). Run several: each job "
+	        "is\n"
+	        "claimed by one worker; a worker that dies loses its claim when the lease "
+	        "expires.\n\n"
+	        "  -c, --config FILE   configuration file (default /etc/rollcall/rollcall.conf)\n"
+	        "      --name NAME     name recorded on claimed jobs (default host:pid)\n"
+	        "      --once          exit when no job is ready instead of waiting for more\n"
+	        "  -v, --verbose       log debug messages\n"
+	        "  -h, --help          show this help\n\n"
+	        "SIGTERM: a running job is finished (a trust breakdown is given back between\n"
+	        "schools), then the worker exits; a second SIGTERM exits at once.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"config", required_argument, NULL, 'c'}, {"name", required_argument, NULL, 'n'},
+	        {"once", no_argument, NULL, 'o'},         {"verbose", no_argument, NULL, 'v'},
+	        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	const char *path = "/etc/rollcall/rollcall.conf";
+	int once = 0, verbose = 0, c, rc = 1;
+	rc_config cfg;
+	worker w;
+	char err[1024], host[40] = "worker";
+	struct sigaction sa;
+	uint64_t last_status = 0;
+
+	memset(&w, 0, sizeof(w));
+	while ((c = getopt_long(argc, argv, "c:n:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'n':
+			snprintf(w.name, sizeof(w.name), "%s", optarg);
+			break;
+		case 'o':
+			once = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (config_load(&cfg, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rollcall-worker: %s\n", err);
+		return 2;
+	}
+	log_init("rollcall-worker", verbose ? LOG_DEBUG : LOG_INFO);
+	w.cfg = &cfg;
+	measures_config_init(&w.mc);
+	if (!w.name[0]) {
+		gethostname(host, sizeof(host) - 1);
+		snprintf(w.name, sizeof(w.name), "%s:%ld", host, (long)getpid());
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (connect_db(&w) < 0)
+		goto out;
+	w.watchdog_ms = notify_watchdog_usec() / 2000;
+	log_info("worker %s: ready", w.name);
+	notify_ready();
+
+	while (!s_stop) {
+		job j;
+		int got;
+
+		keepalive(&w);
+		if (connect_db(&w) < 0) {
+			for (int i = 0; i < 20 && !s_stop; i++) { /* 2 s, watchdog kept */
+				keepalive(&w);
+				usleep(100000);
+			}
+			continue;
+		}
+		got = queue_claim(w.conn, w.name, cfg.lease_seconds, &j, err, sizeof(err));
+		if (got < 0) {
+			log_err("worker: cannot claim a job (%s)", err);
+			PQfinish(w.conn);
+			w.conn = NULL;
+			continue;
+		}
+		if (mono_ms() - last_status >= 2000) {
+			notify_status("jobs done %llu, failed %llu, schools held %zu",
+			              (unsigned long long)w.done, (unsigned long long)w.failed,
+			              w.cache.n);
+			last_status = mono_ms();
+		}
+		if (got == 1) {
+			run_job(&w, &j);
+			continue;
+		}
+		if (once)
+			break;
+		wait_notify(&w, 1000);
+	}
+	notify_stopping();
+	log_info("worker %s: stopping (%llu jobs done, %llu failed)", w.name,
+	         (unsigned long long)w.done, (unsigned long long)w.failed);
+	rc = 0;
+out:
+	if (w.conn)
+		PQfinish(w.conn);
+	school_cache_deinit(&w.cache);
+	config_deinit(&cfg);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/* One school's register in a worker's memory, as the measures engine reads it, refreshed from
+ * PostgreSQL in bulk: in full (binary COPY of the academic year plus the weeks before it), or
+ * from the earliest change the worker has not folded in yet. Results go back in bulk too. */
+#ifndef ROLLCALL_WORKER_SCHOOL_H
+#define ROLLCALL_WORKER_SCHOOL_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+#include "rollcall/measures.h"
+
+typedef struct school_reg {
+	uint32_t urn;
+	char name[128], phase[16], la_name[64];
+	int la_code;
+	int32_t window_first, window_last; /* the days held */
+	int64_t change_id;                 /* the last register_change folded in */
+	bool has_calendar;                 /* sessions from calendar.csv, else derived from marks */
+	measures_session *sessions;
+	size_t n_sessions;
+	measures_enrolment *enrolments; /* sorted by pupil_id */
+	size_t n_enrolments;
+	measures_chars *chars; /* all enrolments' records; enrolments point into it */
+	size_t n_chars;
+	uint8_t *grid; /* n_enrolments x n_sessions code ids */
+	measures_late *late;
+	size_t n_late;
+	uint64_t marks_loaded; /* mark versions read by the last refresh */
+} school_reg;
+
+/* The schools a worker holds. */
+typedef struct school_cache {
+	school_reg **regs;
+	size_t n, cap;
+} school_cache;
+
+void school_cache_deinit(school_cache *c);
+
+/* The days a school is held for when computing as of as_of: from 16 weeks before the start of
+ * as_of's academic year (penalty windows and runs reach back over the summer) to its end. */
+void school_window(int32_t as_of, int32_t *first, int32_t *last);
+
+/* Brings urn's register up to date for as_of and returns it (owned by the cache). A school
+ * already held for the same academic year is refreshed from the earliest change not yet folded
+ * in (only those days are read again); otherwise it is loaded in full. *full says which. */
+int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of, school_reg **out,
+                   bool *full, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* The school's latest change id (0 when none). */
+int school_latest_change(PGconn *conn, uint32_t urn, int64_t *change_id, char *err, size_t errlen)
+        __attribute__((warn_unused_result));
+
+/* The default as-of day of a school: its latest marked day, but not after today. Returns 0 and
+ * MEASURES_NO_DAY when the school has no marks. */
+int school_default_as_of(PGconn *conn, uint32_t urn, int32_t *as_of, char *err, size_t errlen)
+        __attribute__((warn_unused_result));
+
+/* Runs the engine on r as of as_of. */
+int school_compute(const school_reg *r, int32_t as_of, const measures_config *cfg, measures **out,
+                   char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* Replaces the school's stored results as of m->as_of (school_result with its cohort, category
+ * and week rows, and the per-enrolment figures, which are kept for the latest as-of only) in
+ * one transaction. cohorts: the cohort list of the reports. */
+int school_store(PGconn *conn, const school_reg *r, const measures *m, const report_cohort *cohorts,
+                 size_t n_cohorts, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+#endif
