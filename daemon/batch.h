@@ -38,6 +38,7 @@ typedef struct ingest_batch {
 	int64_t batch_no;
 	uint32_t accepted, new_versions, unchanged;
 	int32_t first_change; /* earliest date with a new mark version (INT32_MAX: none) */
+	uint64_t group_ms;    /* how long the commit of its group took */
 	char error[256];
 	uint8_t *stored_ack; /* DUPLICATE: the ack committed the first time (malloc'd) */
 	size_t stored_ack_len;

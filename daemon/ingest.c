@@ -1,12 +1,21 @@
-/* ROUTER loop: receive, decode, authorise, validate, group, commit, ack. */
+/* The ROUTER loop and the writer threads. The main thread receives, decodes, authorises and
+ * validates batches and sends every ack (a ZeroMQ socket belongs to one thread); each writer
+ * thread has its own PostgreSQL connection and commits the batches of its schools in groups,
+ * so the database is kept busy while the next batches are decoded. A school always goes to the
+ * same writer, so its batches are committed in the order they arrived. */
 #include "ingest.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "batch.h"
@@ -16,15 +25,38 @@
 #include "writer.h"
 #include "zap.h"
 
+/* A batch list (FIFO). */
+typedef struct blist {
+	ingest_batch **v;
+	size_t n, cap;
+} blist;
+
+typedef struct wthread {
+	struct ingest *in;
+	pthread_t th;
+	writer *w;
+	blist queue; /* batches waiting for this writer (under in->mu) */
+	size_t queued_marks;
+	pthread_cond_t cv; /* its queue grew, or stop */
+	bool started;
+} wthread;
+
 struct ingest {
 	const rc_config *cfg;
 	void *ctx;
 	void *router;
 	zap *zap;
-	writer *writer;
+	writer *keys; /* the main thread's connection: keys */
 	ingest_stats st;
-	ingest_batch **group;
-	size_t ngroup;
+	int nwriters;
+	wthread *writers;
+	pthread_mutex_t mu; /* queues, done, stop, in_writers */
+	blist done;         /* committed or failed batches whose acks the main thread sends */
+	size_t in_writers;  /* batches handed to writers and not yet in done */
+	size_t marks_in_writers;
+	bool stop;
+	int donefd;      /* eventfd: done has batches */
+	wire_pool *pool; /* arena chunks, reused batch after batch */
 };
 
 static uint64_t now_ms(void)
@@ -47,10 +79,140 @@ static void batch_free(ingest_batch **ibp)
 	*ibp = NULL;
 }
 
+static int blist_push(blist *l, ingest_batch *ib)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		ingest_batch **v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = ib;
+	return 0;
+}
+
+/* Moves the first n batches of l into out[]. */
+static void blist_take(blist *l, ingest_batch **out, size_t n)
+{
+	memcpy(out, l->v, n * sizeof(*out));
+	memmove(l->v, l->v + n, (l->n - n) * sizeof(*l->v));
+	l->n -= n;
+}
+
+static void set_status(ingest_batch *ib, Rollcall__BatchAck__Status st, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void set_status(ingest_batch *ib, Rollcall__BatchAck__Status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	ib->status = st;
+	va_start(ap, fmt);
+	vsnprintf(ib->error, sizeof(ib->error), fmt, ap);
+	va_end(ap);
+}
+
+/* Commits group[0..n) and sets every batch's outcome (the acks are the main thread's). */
+static void commit_group(wthread *wt, ingest_batch **group, size_t n)
+{
+	char err[512];
+	uint64_t t0 = now_ms();
+	int rc = writer_commit(wt->w, group, n, err, sizeof(err));
+
+	if (rc == -EIO && n > 1) {
+		/* Find the batch that fails: commit each alone. */
+		log_warning("ingest: group of %zu batches failed (%s); committing one by one", n,
+		            err);
+		for (size_t i = 0; i < n; i++) {
+			if (rc == -EAGAIN || rc == -ENOMEM) {
+				set_status(group[i], ROLLCALL__BATCH_ACK__STATUS__RETRY,
+				           "database unavailable");
+				continue;
+			}
+			rc = writer_commit(wt->w, &group[i], 1, err, sizeof(err));
+			if (rc == -EIO)
+				set_status(group[i], ROLLCALL__BATCH_ACK__STATUS__REFUSED,
+				           "the register could not store this batch (%s)", err);
+			else if (rc < 0)
+				set_status(group[i], ROLLCALL__BATCH_ACK__STATUS__RETRY,
+				           "database unavailable");
+		}
+	} else if (rc == -EIO) {
+		set_status(group[0], ROLLCALL__BATCH_ACK__STATUS__REFUSED,
+		           "the register could not store this batch (%s)", err);
+	} else if (rc < 0) {
+		log_err("ingest: commit of %zu batches failed (%s); clients will resend", n, err);
+		for (size_t i = 0; i < n; i++)
+			set_status(group[i], ROLLCALL__BATCH_ACK__STATUS__RETRY,
+			           "database unavailable");
+	}
+	for (size_t i = 0; i < n; i++)
+		group[i]->group_ms = now_ms() - t0;
+}
+
+static void *writer_main(void *arg)
+{
+	wthread *wt = arg;
+	ingest *in = wt->in;
+	const rc_config *cfg = in->cfg;
+	ingest_batch **group = calloc((size_t)cfg->group_max_batches, sizeof(*group));
+
+	if (!group) {
+		log_err("ingest: writer thread out of memory");
+		return NULL;
+	}
+	pthread_mutex_lock(&in->mu);
+	for (;;) {
+		size_t n = 0, marks = 0;
+		uint64_t one = 1;
+
+		while (!wt->queue.n && !in->stop)
+			pthread_cond_wait(&wt->cv, &in->mu);
+		if (!wt->queue.n && in->stop)
+			break;
+		/* A short wait lets more batches join the group when they are on their way. */
+		if (wt->queue.n < (size_t)cfg->group_max_batches &&
+		    wt->queued_marks < (size_t)cfg->group_max_marks && cfg->group_wait_ms > 0 &&
+		    !in->stop) {
+			struct timespec until;
+
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += (long)cfg->group_wait_ms * 1000000L;
+			until.tv_sec += until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&wt->cv, &in->mu, &until);
+		}
+		while (n < wt->queue.n && n < (size_t)cfg->group_max_batches &&
+		       (n == 0 ||
+		        marks + wt->queue.v[n]->b->n_marks <= (size_t)cfg->group_max_marks))
+			marks += wt->queue.v[n++]->b->n_marks;
+		blist_take(&wt->queue, group, n);
+		wt->queued_marks -= marks;
+		pthread_mutex_unlock(&in->mu);
+
+		commit_group(wt, group, n);
+
+		pthread_mutex_lock(&in->mu);
+		for (size_t i = 0; i < n; i++)
+			if (blist_push(&in->done, group[i]) < 0)
+				log_err("ingest: out of memory; an ack is lost (the client will "
+				        "resend)");
+		in->in_writers -= n;
+		in->marks_in_writers -= marks;
+		if (write(in->donefd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			log_err("ingest: cannot wake the main thread (%s)", strerror(errno));
+	}
+	pthread_mutex_unlock(&in->mu);
+	free(group);
+	return NULL;
+}
+
 int ingest_reload_keys(ingest *in, char *err, size_t errlen)
 {
 	keytab *t = NULL;
-	int rc = writer_load_keys(in->writer, &t, err, errlen);
+	int rc = writer_load_keys(in->keys, &t, err, errlen);
 
 	if (rc < 0)
 		return rc;
@@ -69,20 +231,53 @@ int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
 	*out = NULL;
 	if (!in)
 		return -ENOMEM;
+	/* Few malloc arenas: decoding happens in one thread, and per-thread arenas only hold
+	 * on to memory (the daemon's RSS is a target). */
+	mallopt(M_ARENA_MAX, 2);
+	/* Arena chunks (256 KiB) are mapped once and reused through the pool; smaller blocks
+	 * stay in the heap. A fixed threshold also stops glibc from moving big freed blocks into
+	 * the heap, where they would fragment it. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+
 	in->cfg = cfg;
-	in->group = calloc((size_t)cfg->group_max_batches, sizeof(*in->group));
-	in->writer = writer_new(cfg->db_conninfo);
+	in->donefd = -1;
+	pthread_mutex_init(&in->mu, NULL);
+	in->nwriters = cfg->writers;
+	in->writers = calloc((size_t)in->nwriters, sizeof(*in->writers));
+	in->keys = writer_new(cfg->db_conninfo);
 	in->ctx = zmq_ctx_new();
-	if (!in->group || !in->writer || !in->ctx) {
+	in->donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	in->pool = wire_pool_new(16u << 20);
+	if (!in->writers || !in->keys || !in->ctx || in->donefd < 0 || !in->pool) {
 		rc = -ENOMEM;
 		goto fail;
 	}
 	rc = keyfile_read(cfg->server_key_file, &kp, 1, err, errlen);
 	if (rc < 0)
 		goto fail;
-	rc = writer_connect(in->writer, err, errlen);
+	rc = writer_connect(in->keys, err, errlen);
 	if (rc < 0)
 		goto fail;
+	for (int i = 0; i < in->nwriters; i++) {
+		wthread *wt = &in->writers[i];
+
+		wt->in = in;
+		pthread_cond_init(&wt->cv, NULL);
+		wt->w = writer_new(cfg->db_conninfo);
+		if (!wt->w) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		rc = writer_connect(wt->w, err, errlen);
+		if (rc < 0)
+			goto fail;
+		if (pthread_create(&wt->th, NULL, writer_main, wt) != 0) {
+			snprintf(err, errlen, "ingest: cannot start a writer thread");
+			rc = -EAGAIN;
+			goto fail;
+		}
+		wt->started = true;
+	}
 	rc = zap_start(in->ctx, &in->zap, err, errlen);
 	if (rc < 0)
 		goto fail;
@@ -122,15 +317,37 @@ void ingest_destroy(ingest **inp)
 
 	if (!in)
 		return;
-	for (size_t i = 0; i < in->ngroup; i++)
-		batch_free(&in->group[i]);
+	pthread_mutex_lock(&in->mu);
+	in->stop = true;
+	for (int i = 0; in->writers && i < in->nwriters; i++)
+		pthread_cond_signal(&in->writers[i].cv);
+	pthread_mutex_unlock(&in->mu);
+	for (int i = 0; in->writers && i < in->nwriters; i++) {
+		wthread *wt = &in->writers[i];
+
+		if (wt->started)
+			pthread_join(wt->th, NULL);
+		for (size_t k = 0; k < wt->queue.n; k++)
+			batch_free(&wt->queue.v[k]);
+		free(wt->queue.v);
+		writer_destroy(&wt->w);
+		if (wt->in)
+			pthread_cond_destroy(&wt->cv);
+	}
+	for (size_t k = 0; k < in->done.n; k++)
+		batch_free(&in->done.v[k]);
+	free(in->done.v);
 	if (in->router)
 		zmq_close(in->router);
 	zap_stop(&in->zap);
 	if (in->ctx)
 		zmq_ctx_term(in->ctx);
-	writer_destroy(&in->writer);
-	free(in->group);
+	writer_destroy(&in->keys);
+	if (in->donefd >= 0)
+		close(in->donefd);
+	pthread_mutex_destroy(&in->mu);
+	wire_pool_destroy(&in->pool);
+	free(in->writers);
 	free(in);
 	*inp = NULL;
 }
@@ -282,7 +499,7 @@ static int receive_one(ingest *in, ingest_batch **out)
 	memcpy(ib->routing_id, zmq_msg_data(&id), ib->routing_len);
 	user = zmq_msg_gets(&body, "User-Id");
 	snprintf(ib->public_key, sizeof(ib->public_key), "%s", user ? user : "");
-	ib->arena = wire_arena_new((size_t)in->cfg->decode_budget_bytes);
+	ib->arena = wire_arena_new_pooled((size_t)in->cfg->decode_budget_bytes, in->pool);
 	if (!ib->arena)
 		goto out;
 	if (zmq_msg_size(&body) > (size_t)in->cfg->max_message_bytes) {
@@ -312,112 +529,134 @@ out:
 	return rc;
 }
 
+/* Sends the ack of a batch a writer is done with, counts it, frees it. */
 static void finish(ingest *in, ingest_batch *ib)
 {
-	if (ib->status == ROLLCALL__BATCH_ACK__STATUS__DUPLICATE)
+	switch (ib->status) {
+	case ROLLCALL__BATCH_ACK__STATUS__DUPLICATE:
 		in->st.duplicates++;
-	else if (ib->status == ROLLCALL__BATCH_ACK__STATUS__ACCEPTED) {
+		break;
+	case ROLLCALL__BATCH_ACK__STATUS__ACCEPTED:
 		in->st.marks_new += ib->new_versions;
 		in->st.marks_unchanged += ib->unchanged;
 		in->st.items_rejected += ib->nrej;
+		break;
+	case ROLLCALL__BATCH_ACK__STATUS__REFUSED:
+		in->st.refused++;
+		log_warning("ingest: batch %s for URN %u refused (%s)", ib->b->batch_id,
+		            ib->b->school_urn, ib->error);
+		break;
+	default:
+		in->st.retries++;
+		break;
 	}
 	in->st.batches++;
+	in->st.last_group_ms = ib->group_ms;
 	send_ack(in, ib);
+	batch_free(&ib);
 }
 
-static void commit_and_ack(ingest *in)
+/* Acks for everything the writers have finished. Returns how many. */
+static size_t send_done(ingest *in)
 {
-	char err[512];
-	uint64_t t0 = now_ms();
-	int rc = writer_commit(in->writer, in->group, in->ngroup, err, sizeof(err));
+	blist done;
+	uint64_t v;
 
-	if (rc == -EIO && in->ngroup > 1) {
-		/* Find the batch that fails: commit each alone. */
-		log_warning("ingest: group of %zu batches failed (%s); committing one by one",
-		            in->ngroup, err);
-		for (size_t i = 0; i < in->ngroup; i++) {
-			ingest_batch *one = in->group[i];
-			rc = writer_commit(in->writer, &one, 1, err, sizeof(err));
-			if (rc == 0)
-				finish(in, one);
-			else if (rc == -EIO)
-				refuse(in, one, "the register could not store this batch (%s)",
-				       err);
-			else
-				goto retry_rest;
-			continue;
-		retry_rest:
-			for (size_t j = i; j < in->ngroup; j++) {
-				in->group[j]->status = ROLLCALL__BATCH_ACK__STATUS__RETRY;
-				snprintf(in->group[j]->error, sizeof(in->group[j]->error),
-				         "database unavailable");
-				in->st.retries++;
-				send_ack(in, in->group[j]);
-			}
-			break;
-		}
-	} else if (rc == -EIO) {
-		refuse(in, in->group[0], "the register could not store this batch (%s)", err);
-	} else if (rc < 0) {
-		log_err("ingest: commit of %zu batches failed (%s); clients will resend",
-		        in->ngroup, err);
-		for (size_t i = 0; i < in->ngroup; i++) {
-			in->group[i]->status = ROLLCALL__BATCH_ACK__STATUS__RETRY;
-			snprintf(in->group[i]->error, sizeof(in->group[i]->error),
-			         "database unavailable");
-			in->st.retries++;
-			send_ack(in, in->group[i]);
-		}
-	} else {
-		for (size_t i = 0; i < in->ngroup; i++)
-			finish(in, in->group[i]);
+	if (read(in->donefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_err("ingest: eventfd read failed (%s)", strerror(errno));
+	pthread_mutex_lock(&in->mu);
+	done = in->done;
+	memset(&in->done, 0, sizeof(in->done));
+	pthread_mutex_unlock(&in->mu);
+	for (size_t i = 0; i < done.n; i++)
+		finish(in, done.v[i]);
+	free(done.v);
+	return done.n;
+}
+
+/* Hands a validated batch to the writer of its school. */
+static void dispatch(ingest *in, ingest_batch *ib)
+{
+	wthread *wt = &in->writers[ib->b->school_urn % (uint32_t)in->nwriters];
+
+	pthread_mutex_lock(&in->mu);
+	if (blist_push(&wt->queue, ib) < 0) {
+		pthread_mutex_unlock(&in->mu);
+		refuse(in, ib, "%s", "the daemon is out of memory; send again later");
+		batch_free(&ib);
+		return;
 	}
-	in->st.groups++;
-	in->st.last_group_ms = now_ms() - t0;
-	for (size_t i = 0; i < in->ngroup; i++)
-		batch_free(&in->group[i]);
-	in->ngroup = 0;
+	wt->queued_marks += ib->b->n_marks;
+	in->in_writers++;
+	in->marks_in_writers += ib->b->n_marks;
+	pthread_cond_signal(&wt->cv);
+	pthread_mutex_unlock(&in->mu);
+}
+
+/* Whether the writers have as much as memory allows: then the router is not read, and ZeroMQ
+ * and the clients' windows hold the rest back. */
+static bool writers_full(ingest *in)
+{
+	bool full;
+
+	pthread_mutex_lock(&in->mu);
+	/* A group for each writer to commit and one more being gathered: enough to keep the
+	 * database busy, little enough to keep the daemon small. */
+	full = in->marks_in_writers >=
+	       (size_t)in->cfg->group_max_marks * (size_t)(in->nwriters + 1);
+	pthread_mutex_unlock(&in->mu);
+	return full;
 }
 
 int ingest_step(ingest *in, int timeout_ms)
 {
-	zmq_pollitem_t item = {in->router, 0, ZMQ_POLLIN, 0};
-	size_t marks = 0;
-	uint64_t deadline = 0;
+	zmq_pollitem_t items[2] = {{in->router, 0, ZMQ_POLLIN, 0},
+	                           {NULL, in->donefd, ZMQ_POLLIN, 0}};
+	bool full = writers_full(in);
+	int handled = 0;
 
-	if (zmq_poll(&item, 1, timeout_ms) < 0)
+	/* When full, only the writers' results are waited for. */
+	if (zmq_poll(full ? &items[1] : items, full ? 1 : 2, timeout_ms) < 0)
 		return zmq_errno() == EINTR ? 0 : -1;
-	if (!(item.revents & ZMQ_POLLIN))
-		return 0;
+	if ((full ? items[0].revents : items[1].revents) & ZMQ_POLLIN)
+		handled += send_done(in) > 0;
+	if (full)
+		return handled;
+	if (items[0].revents & ZMQ_POLLIN) {
+		/* Read what is waiting, up to a group's worth per writer, then go back to acks. */
+		for (int k = 0; k < in->cfg->group_max_batches * in->nwriters && !writers_full(in);
+		     k++) {
+			ingest_batch *ib;
+			int rc = receive_one(in, &ib);
 
-	while (in->ngroup < (size_t)in->cfg->group_max_batches &&
-	       marks < (size_t)in->cfg->group_max_marks) {
-		ingest_batch *ib;
-		int rc = receive_one(in, &ib);
-
-		if (rc < 0)
-			return -1;
-		if (rc == 0) {
-			uint64_t now = now_ms();
-			int wait;
-
-			if (!in->ngroup)
-				return 0;
-			if (!deadline)
-				deadline = now + (uint64_t)in->cfg->group_wait_ms;
-			if (now >= deadline)
+			if (rc < 0)
+				return -1;
+			if (rc == 0)
 				break;
-			wait = (int)(deadline - now);
-			if (zmq_poll(&item, 1, wait) <= 0)
-				break;
-			continue;
-		}
-		if (ib) {
-			in->group[in->ngroup++] = ib;
-			marks += ib->b->n_marks;
+			handled = 1;
+			if (ib)
+				dispatch(in, ib);
 		}
 	}
-	if (in->ngroup)
-		commit_and_ack(in);
-	return 1;
+	return handled;
+}
+
+int ingest_drain(ingest *in, int timeout_ms)
+{
+	uint64_t end = now_ms() + (uint64_t)timeout_ms;
+
+	for (;;) {
+		size_t busy;
+
+		pthread_mutex_lock(&in->mu);
+		busy = in->in_writers + in->done.n;
+		pthread_mutex_unlock(&in->mu);
+		if (!busy)
+			return 0;
+		if (now_ms() >= end)
+			return -ETIMEDOUT;
+		struct pollfd p = {in->donefd, POLLIN, 0};
+		if (poll(&p, 1, 100) > 0)
+			send_done(in);
+	}
 }

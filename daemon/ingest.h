@@ -22,9 +22,14 @@ typedef struct ingest_stats {
 int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 
-/* Waits up to timeout_ms for batches, commits one group and sends its acks. Returns 1 when it
- * handled a group, 0 when nothing came, negative on a fatal socket error. */
+/* Waits up to timeout_ms for batches or for the writers' results: hands received batches to
+ * the writer threads and sends the acks of committed ones. Returns 1 when something was
+ * handled, 0 when nothing came, negative on a fatal socket error. */
 int ingest_step(ingest *in, int timeout_ms);
+
+/* Stops nothing new from being read and waits (up to timeout_ms) until every batch handed to
+ * the writers is committed and acknowledged. Returns 0 or -ETIMEDOUT. */
+int ingest_drain(ingest *in, int timeout_ms);
 
 /* Reloads the key table from the database (connections stay up). */
 int ingest_reload_keys(ingest *in, char *err, size_t errlen) __attribute__((warn_unused_result));

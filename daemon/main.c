@@ -170,10 +170,11 @@ int main(int argc, char **argv)
 	}
 	notify_stopping();
 	log_info("rollcalld: stopping; committing what is in hand");
-	/* Drain: answer what is already queued, for a bounded time. */
-	for (uint64_t end = mono_ms() + 5000; mono_ms() < end;)
-		if (ingest_step(in, 0) <= 0)
-			break;
+	/* Drain: the batches in hand are committed and acknowledged; what is still queued in
+	 * ZeroMQ is not read (its clients send it again). */
+	if (ingest_drain(in, 30000) < 0)
+		log_err("rollcalld: batches still uncommitted after 30 s; their clients will "
+		        "resend");
 	report_status(in);
 	rc = 0;
 out:

@@ -476,10 +476,8 @@ static int copy_begin(writer *w, const char *target, char *err, size_t errlen)
 {
 	int rc = db_copy_in_start(w->conn, target, err, errlen);
 
-	if (rc == 0) {
-		copybuf_deinit(&w->cb);
-		copybuf_init(&w->cb);
-	}
+	if (rc == 0)
+		copybuf_reset(&w->cb); /* the writer's buffer is reused from COPY to COPY */
 	return rc;
 }
 
@@ -813,11 +811,11 @@ static int stage_contacts(writer *w, ingest_batch **g, size_t n, uint32_t urn, c
 /* Fetches every version of school urn's marks between two days: the latest of each session
  * into cur, the superseded ones into hist. Rows come in key order, so the last row of a
  * session is its current version. */
-static int load_versions(writer *w, uint32_t urn, int32_t lo, int32_t hi, cur_map *cur,
-                         hist_set *hist, size_t expect, char *err, size_t errlen)
+static int load_versions(writer *w, uint32_t urn, int32_t lo, int32_t hi, const char *pupils,
+                         cur_map *cur, hist_set *hist, size_t expect, char *err, size_t errlen)
 {
 	char u[16], a[11], b[11];
-	const char *params[3] = {u, date_format(lo, a), date_format(hi, b)};
+	const char *params[4] = {u, date_format(lo, a), date_format(hi, b), pupils};
 	PGresult *res;
 	int rc;
 
@@ -827,8 +825,9 @@ static int load_versions(writer *w, uint32_t urn, int32_t lo, int32_t hi, cur_ma
 	        " coalesce(minutes_late, -1),"
 	        " coalesce((extract(epoch FROM recorded_at) * 1000000)::bigint, -1)"
 	        " FROM mark_version WHERE school_urn = $1 AND date BETWEEN $2 AND $3"
+	        " AND ($4::integer[] IS NULL OR pupil_id = ANY ($4::integer[]))"
 	        " ORDER BY date, pupil_id, session, version",
-	        3, params, PGRES_TUPLES_OK, err, errlen);
+	        4, params, PGRES_TUPLES_OK, err, errlen);
 	if (!res)
 		return -EIO;
 	rc = cur_map_init(cur, (size_t)PQntuples(res) + expect);
@@ -858,31 +857,118 @@ typedef struct school_marks {
 	uint32_t written;
 } school_marks;
 
+/* The school's latest stored mark date (INT32_MIN when none): no version exists after it. */
+static int latest_date(writer *w, uint32_t urn, int32_t *day, char *err, size_t errlen)
+{
+	char u[16];
+	const char *params[1] = {u};
+	PGresult *res;
+
+	snprintf(u, sizeof(u), "%u", urn);
+	res = q(w,
+	        "SELECT coalesce(max(date) - date '1970-01-01', -2147483648) FROM mark_version"
+	        " WHERE school_urn = $1",
+	        1, params, PGRES_TUPLES_OK, err, errlen);
+	if (!res)
+		return -EIO;
+	*day = (int32_t)atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/* Adds id to a small sorted set (for the pupils whose marks may already exist). */
+static int id_set_add(int32_t **v, size_t *n, size_t *cap, int32_t id)
+{
+	size_t lo = 0, hi = *n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((*v)[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < *n && (*v)[lo] == id)
+		return 0;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		int32_t *t = realloc(*v, c * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		*v = t;
+		*cap = c;
+	}
+	memmove(*v + lo + 1, *v + lo, (*n - lo) * sizeof(**v));
+	(*v)[lo] = id;
+	(*n)++;
+	return 0;
+}
+
+/* Above this many pupils the date range alone selects the versions to read. */
+#define MAX_PUPIL_FILTER 2000
+
 static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, const pupil_map *pm,
                        bool *copying, char *err, size_t errlen)
 {
-	int32_t lo = INT32_MAX, hi = INT32_MIN;
-	size_t count = 0;
+	int32_t lo = INT32_MAX, hi = INT32_MIN, latest;
+	int32_t first_day = INT32_MAX, last_day = INT32_MIN;
+	bool one_year;
+	size_t count = 0, nids = 0, capids = 0;
+	int32_t *ids = NULL;
+	char *idlist = NULL;
 	cur_map cur = {0};
 	hist_set hist = {0};
 	int rc = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	rc = latest_date(w, urn, &latest, err, errlen);
+	if (rc < 0)
+		return rc;
+	/* Only marks on or before the latest stored date can change a version; a fresh night's
+	 * marks are new without asking. Those that may exist are looked up for their pupils. */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		ingest_batch *ib = g[i];
 
 		if (!live(ib) || ib->b->school_urn != urn)
 			continue;
-		for (size_t k = 0; k < ib->b->n_marks; k++) {
+		for (size_t k = 0; rc == 0 && k < ib->b->n_marks; k++) {
+			const Rollcall__Mark *m = ib->b->marks[k];
+			const pupil_ent *p;
+
 			if (!ib->mark_code[k])
 				continue;
-			lo = ib->b->marks[k]->date < lo ? ib->b->marks[k]->date : lo;
-			hi = ib->b->marks[k]->date > hi ? ib->b->marks[k]->date : hi;
 			count++;
+			first_day = m->date < first_day ? m->date : first_day;
+			last_day = m->date > last_day ? m->date : last_day;
+			if (m->date > latest)
+				continue;
+			lo = m->date < lo ? m->date : lo;
+			hi = m->date > hi ? m->date : hi;
+			p = pupil_map_find(pm, m->upn);
+			if (p && nids <= MAX_PUPIL_FILTER)
+				rc = id_set_add(&ids, &nids, &capids, p->pupil_id);
 		}
 	}
-	if (!count)
-		return 0;
-	rc = load_versions(w, urn, lo, hi, &cur, &hist, count, err, errlen);
+	if (rc < 0 || !count)
+		goto out;
+	one_year = date_academic_year(first_day) == date_academic_year(last_day);
+	if (lo <= hi && nids <= MAX_PUPIL_FILTER) {
+		size_t len = 2;
+
+		idlist = malloc(nids * 12 + 3);
+		if (!idlist) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		idlist[0] = '{';
+		idlist[1] = 0;
+		for (size_t i = 0; i < nids; i++)
+			len += (size_t)sprintf(idlist + len - 1, "%s%d", i ? "," : "", ids[i]);
+		strcpy(idlist + len - 1, "}");
+	}
+	if (lo <= hi)
+		rc = load_versions(w, urn, lo, hi, idlist, &cur, &hist, count, err, errlen);
+	else
+		rc = cur_map_init(&cur, count);
 	if (rc < 0)
 		goto out;
 
@@ -954,12 +1040,20 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 			e->minutes = minutes;
 
 			if (!*copying) {
-				rc = copy_begin(w,
-				                "mark_version (school_urn, date, pupil_id, "
-				                "session, version,"
-				                " code, minutes_late, recorded_at, recorded_by,"
-				                " amendment_reason, batch_no)",
-				                err, errlen);
+				char part[16] = "", target[256];
+
+				/* Straight into the academic year's partition when the school's
+				 * marks in this group all fall in one year: no routing per row. */
+				if (one_year)
+					snprintf(part, sizeof(part), "_%d",
+					         date_academic_year(first_day));
+				snprintf(target, sizeof(target),
+				         "mark_version%s (school_urn, date, pupil_id, session, "
+				         "version,"
+				         " code, minutes_late, recorded_at, recorded_by,"
+				         " amendment_reason, batch_no)",
+				         part);
+				rc = copy_begin(w, target, err, errlen);
 				if (rc < 0)
 					break;
 				*copying = true;
@@ -993,6 +1087,8 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 out:
 	free(cur.slot);
 	free(hist.slot);
+	free(ids);
+	free(idlist);
 	return rc;
 }
 

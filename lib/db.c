@@ -237,6 +237,15 @@ void copybuf_init(copybuf *cb)
 	cb_put(cb, header, 19);
 }
 
+void copybuf_reset(copybuf *cb)
+{
+	static const char header[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+
+	cb->len = 0;
+	cb->failed = false;
+	cb_put(cb, header, 19);
+}
+
 void copybuf_deinit(copybuf *cb)
 {
 	if (!cb)

@@ -2,6 +2,7 @@
 #include "rollcall/wire.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,79 @@ typedef struct chunk {
 	max_align_t data[];
 } chunk;
 
+struct wire_pool {
+	pthread_mutex_t mu;
+	chunk *spare; /* free standard-size chunks */
+	size_t nspare, max_spare;
+};
+
 struct wire_arena {
 	chunk *head;
 	size_t handed, budget;
+	wire_pool *pool;
 	ProtobufCAllocator alloc;
 };
 
 #define CHUNK_SIZE (256 * 1024)
+
+wire_pool *wire_pool_new(size_t max_spare)
+{
+	wire_pool *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->mu, NULL);
+	p->max_spare = max_spare / CHUNK_SIZE;
+	return p;
+}
+
+void wire_pool_destroy(wire_pool **pp)
+{
+	wire_pool *p = pp ? *pp : NULL;
+
+	if (!p)
+		return;
+	for (chunk *c = p->spare, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	*pp = NULL;
+}
+
+static chunk *chunk_get(wire_pool *p, size_t size)
+{
+	chunk *c = NULL;
+
+	if (p && size == CHUNK_SIZE) {
+		pthread_mutex_lock(&p->mu);
+		c = p->spare;
+		if (c) {
+			p->spare = c->next;
+			p->nspare--;
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+	if (!c)
+		c = malloc(sizeof(chunk) + size);
+	return c;
+}
+
+static void chunk_put(wire_pool *p, chunk *c)
+{
+	if (p && c->size == CHUNK_SIZE) {
+		pthread_mutex_lock(&p->mu);
+		if (p->nspare < p->max_spare) {
+			c->next = p->spare;
+			p->spare = c;
+			p->nspare++;
+			c = NULL;
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+	free(c);
+}
 
 static void *arena_alloc(void *user, size_t size)
 {
@@ -31,7 +98,7 @@ static void *arena_alloc(void *user, size_t size)
 	if (!c || c->size - c->used < need) {
 		size_t sz = need > CHUNK_SIZE ? need : CHUNK_SIZE;
 
-		c = malloc(sizeof(chunk) + sz);
+		c = chunk_get(a->pool, sz);
 		if (!c)
 			return NULL;
 		c->used = 0;
@@ -59,11 +126,17 @@ static void arena_free(void *user, void *p)
 
 wire_arena *wire_arena_new(size_t budget)
 {
+	return wire_arena_new_pooled(budget, NULL);
+}
+
+wire_arena *wire_arena_new_pooled(size_t budget, wire_pool *pool)
+{
 	wire_arena *a = calloc(1, sizeof(*a));
 
 	if (!a)
 		return NULL;
 	a->budget = budget;
+	a->pool = pool;
 	a->alloc.alloc = arena_alloc;
 	a->alloc.free = arena_free;
 	a->alloc.allocator_data = a;
@@ -78,7 +151,7 @@ void wire_arena_destroy(wire_arena **ap)
 		return;
 	for (chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
-		free(c);
+		chunk_put(a->pool, c);
 	}
 	free(a);
 	*ap = NULL;

@@ -12,6 +12,7 @@ typedef struct rc_config {
 	/* [daemon] */
 	char *listen;            /* ZeroMQ endpoint the daemon binds */
 	char *server_key_file;   /* CURVE key file of the daemon (public + secret) */
+	int writers;             /* writer threads, each with its own database connection */
 	int group_max_batches;   /* batches committed in one transaction at most */
 	int group_max_marks;     /* marks committed in one transaction at most */
 	int group_wait_ms;       /* how long to wait for more batches before committing */

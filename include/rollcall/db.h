@@ -48,6 +48,7 @@ typedef struct copybuf {
 } copybuf;
 
 void copybuf_init(copybuf *cb);   /* writes the binary COPY header */
+void copybuf_reset(copybuf *cb);  /* empties it for the next COPY, keeping its memory */
 void copybuf_deinit(copybuf *cb); /* frees the buffer; NULL-safe */
 void copybuf_row(copybuf *cb, int nfields);
 void copybuf_null(copybuf *cb);

@@ -28,6 +28,20 @@
  * sub-messages cannot inflate the heap. */
 typedef struct wire_arena wire_arena;
 
+/* A pool of arena chunks shared by the arenas of one process, so a long-running daemon reuses
+ * the same memory batch after batch instead of fragmenting the heap. Thread-safe. */
+typedef struct wire_pool wire_pool;
+
+/* A pool keeping at most max_spare bytes of free chunks. NULL when out of memory. */
+wire_pool *wire_pool_new(size_t max_spare);
+
+/* Frees the pool's spare chunks and the pool; every arena using it must be gone. NULL-safe. */
+void wire_pool_destroy(wire_pool **p);
+
+/* Returns a new arena that will hand out at most budget bytes, taking its chunks from pool
+ * (NULL: plain malloc), or NULL when out of memory. */
+wire_arena *wire_arena_new_pooled(size_t budget, wire_pool *pool);
+
 /* Returns a new arena that will hand out at most budget bytes, or NULL when out of memory. */
 wire_arena *wire_arena_new(size_t budget);
 
