@@ -47,6 +47,22 @@ int cohorts_ensure_school(PGconn *conn, school_cache *cache, const measures_conf
 		return 0;
 	}
 	PQclear(res);
+	/* One worker computes a school at a time (a recompute job may be on it right now); once
+	 * the lock is ours, look again: the other worker may have stored what we need. */
+	res = query(conn, "SELECT pg_advisory_lock(72432, $1::integer)", 1, p, err, errlen);
+	if (!res)
+		return -EIO;
+	PQclear(res);
+	res = query(conn,
+	            "SELECT change_id FROM school_result WHERE school_urn = $1 AND as_of = $2", 2,
+	            p, err, errlen);
+	if (res && PQntuples(res) == 1 && atoll(PQgetvalue(res, 0, 0)) == latest) {
+		PQclear(res);
+		PQclear(query(conn, "SELECT pg_advisory_unlock(72432, $1::integer)", 1, p, err,
+		              errlen));
+		return 0;
+	}
+	PQclear(res);
 	rc = school_refresh(conn, cache, urn, as_of, &reg, &full, err, errlen);
 	if (rc == 0)
 		rc = school_compute(reg, as_of, mc, &m, err, errlen);
@@ -55,6 +71,7 @@ int cohorts_ensure_school(PGconn *conn, school_cache *cache, const measures_conf
 		rc = school_store(conn, reg, m, cohorts, ncoh, err, errlen);
 	}
 	measures_destroy(&m);
+	PQclear(query(conn, "SELECT pg_advisory_unlock(72432, $1::integer)", 1, p, err, errlen));
 	*computed = rc == 0;
 	return rc;
 }

@@ -74,10 +74,9 @@ static int on_progress(void *user, size_t done, size_t total)
 /* A school's recompute after ingest: its results as of its latest marked day. */
 static int run_recompute(worker *w, const job *j, char *result, size_t rlen, char *err, size_t elen)
 {
-	char sql[96], d[11];
+	char d[11];
 	int32_t as_of;
 	bool computed;
-	PGresult *res;
 	int rc;
 
 	rc = school_default_as_of(w->conn, j->school_urn, &as_of, err, elen);
@@ -87,18 +86,9 @@ static int run_recompute(worker *w, const job *j, char *result, size_t rlen, cha
 		snprintf(result, rlen, "no marks yet");
 		return 0;
 	}
-	/* One worker per school at a time. */
-	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(72432, %u)", j->school_urn);
-	res = PQexec(w->conn, sql);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQgetvalue(res, 0, 0)[0] != 't') {
-		PQclear(res);
-		return -EBUSY;
-	}
-	PQclear(res);
+	/* The school is locked inside (one worker computes a school at a time). */
 	rc = cohorts_ensure_school(w->conn, &w->cache, &w->mc, j->school_urn, as_of, &computed, err,
 	                           elen);
-	snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(72432, %u)", j->school_urn);
-	PQclear(PQexec(w->conn, sql));
 	if (rc == 0)
 		snprintf(result, rlen, "as of %s%s", date_format(as_of, d),
 		         computed ? "" : " (up to date)");
@@ -134,9 +124,9 @@ static void run_job(worker *w, const job *j)
 		rc = -EINVAL;
 	}
 
-	if (rc == -EBUSY || rc == -ECANCELED) {
-		/* The school is being computed elsewhere, or we are stopping: give the job back. */
-		if (queue_release(w->conn, j, rc == -EBUSY ? 2 : 0, err, sizeof(err)) < 0)
+	if (rc == -ECANCELED) {
+		/* We are stopping: give the job back. */
+		if (queue_release(w->conn, j, 0, err, sizeof(err)) < 0)
 			log_err("worker: job %lld: cannot release (%s)", (long long)j->id, err);
 		else
 			log_info("worker: job %lld (%s) released", (long long)j->id, j->kind);

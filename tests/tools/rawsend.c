@@ -116,23 +116,27 @@ int main(int argc, char **argv)
 
 		if (zmq_poll(&it, 1, 5000) <= 0) {
 			printf("noanswer\n");
-			return 1;
+			rc = 1;
+			goto out;
 		}
 		zmq_msg_init(&m);
 		zmq_msg_recv(&m, s_sock, 0);
 		ack = rollcall__batch_ack__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+		zmq_msg_close(&m);
 		if (!ack) {
 			printf("badanswer\n");
-			return 1;
+			rc = 1;
+			goto out;
 		}
 		printf("status=%s accepted=%u rejected=%u error=%s\n",
 		       ack->status <= 3 ? names[ack->status] : "?", ack->accepted, ack->rejected,
 		       ack->error ? ack->error : "");
 		rollcall__batch_ack__free_unpacked(ack, NULL);
-		zmq_msg_close(&m);
 	}
+out:
+	fflush(stdout);
 	free(buf);
 	zmq_close(s_sock);
 	zmq_ctx_term(ctx);
-	return 0;
+	return rc;
 }

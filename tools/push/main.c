@@ -78,7 +78,7 @@ static void usage(FILE *f)
 	      "      --key FILE         this client's CURVE key file ([push] client_key_file)\n"
 	      "      --spool DIR        spool folder ([push] spool_dir); batches wait in\n"
 	      "                         DIR/URN/\n"
-	      "      --window N         batches in flight, 1..1024 ([push] window, default 32)\n"
+	      "      --window N         batches in flight, 1..1024 ([push] window, default 16)\n"
 	      "      --batch-marks N    marks per batch, 100..50000 ([push] batch_marks,\n"
 	      "                         default 5000)\n"
 	      "      --give-up SECONDS  stop sending when no acknowledgement has come for this\n"
