@@ -97,9 +97,9 @@ static void got_free(got *g)
 	g->nb = 0;
 }
 
-static batcher *new_batcher(got *g, bool ordered, batcher_limits lim)
+static batcher *new_batcher_run(got *g, bool ordered, batcher_limits lim, const char *run)
 {
-	batcher_opts o = {.run_name = RUN,
+	batcher_opts o = {.run_name = run,
 	                  .school_urn = URN,
 	                  .source = "csv",
 	                  .ordered = ordered,
@@ -113,6 +113,11 @@ static batcher *new_batcher(got *g, bool ordered, batcher_limits lim)
 	assert_non_null(b);
 	batcher_set_exported_on(b, TODAY);
 	return b;
+}
+
+static batcher *new_batcher(got *g, bool ordered, batcher_limits lim)
+{
+	return new_batcher_run(g, ordered, lim, RUN);
 }
 
 /* Decodes a batch as the daemon does (budget, version, URN, id, limits). */
@@ -735,7 +740,7 @@ static void test_spool_runs_and_files(void **state)
 	assert_int_equal(strncmp(run->name, "run-", 4), 0);
 
 	/* Batches from the batcher written as files, listed back in phase, seq order. */
-	b = new_batcher(&g, true, (batcher_limits){.marks = 100});
+	b = new_batcher_run(&g, true, (batcher_limits){.marks = 100}, run->name);
 	for (uint32_t i = 0; i < 3; i++) {
 		Rollcall__Pupil p = pupil_of(i + 2, upn_n(i), "1 Street");
 		assert_int_equal(batcher_pupil(b, &p), 0);
@@ -762,10 +767,13 @@ static void test_spool_runs_and_files(void **state)
 	assert_int_equal(spool_batch_read(run, 1, 3, &data, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, g.b[3].len);
 	assert_memory_equal(data, g.b[3].data, len);
-	assert_int_equal(spool_batch_inspect(data, len, &c), 0);
+	assert_int_equal(spool_batch_inspect(run, 1, 3, data, len, &c), 0);
 	assert_int_equal(c.marks, 50);
-	/* A torn write does not decode. */
-	assert_int_equal(spool_batch_inspect(data, len - 3, &c), -EBADMSG);
+	/* A torn write does not decode; an empty file decodes but is no batch of this run. */
+	assert_int_equal(spool_batch_inspect(run, 1, 3, data, len - 3, &c), -EBADMSG);
+	assert_int_equal(spool_batch_inspect(run, 1, 3, data, 0, &c), -EBADMSG);
+	/* Another batch's file under this name is not this batch. */
+	assert_int_equal(spool_batch_inspect(run, 1, 2, data, len, &c), -EBADMSG);
 	free(data);
 
 	/* Settled files leave the pending list; a refused one is kept under another name. */

@@ -344,7 +344,8 @@ static int prepare(sender *s, sbatch *sb)
 	}
 	if (sb->b.verified)
 		return 1;
-	if (spool_batch_inspect(sb->b.buf + sb->b.off, sb->b.len, &sb->b.n) == 0) {
+	if (spool_batch_inspect(sb->sr, sb->b.phase, sb->b.seq, sb->b.buf + sb->b.off, sb->b.len,
+	                        &sb->b.n) == 0) {
 		sb->b.verified = true;
 		return 1;
 	}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "rollcall/rollcall.pb-c.h"
+#include "rollcall/wire.h"
 
 struct spool {
 	char path[PATH_MAX];
@@ -24,6 +25,7 @@ struct spool {
 
 #define MANIFEST     "manifest"
 #define MANIFEST_TMP "manifest.tmp"
+#define BATCH_TMP    "batch.tmp" /* a batch file being written; renamed when whole */
 #define ACKS_LOG     "acks.log"
 
 static int path_fmt(char *out, size_t outlen, const char *fmt, ...)
@@ -509,16 +511,20 @@ static int batch_path(const spool_run *r, int phase, uint32_t seq, const char *s
 int spool_batch_write(const spool_run *r, int phase, uint32_t seq, const void *data, size_t len,
                       char *err, size_t errlen)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd = -1, rc;
 	ssize_t n;
 
+	/* Written under a temporary name and renamed: a push killed while writing leaves no
+	 * torn batch file behind (spool_run_finish makes the names and contents durable). */
 	rc = batch_path(r, phase, seq, "", path, sizeof(path));
+	if (rc == 0)
+		rc = path_fmt(tmp, sizeof(tmp), "%s/" BATCH_TMP, r->path);
 	if (rc < 0) {
 		snprintf(err, errlen, "spool: %s: path too long", r->path);
 		return rc;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = -errno;
 		goto out;
@@ -529,6 +535,8 @@ int spool_batch_write(const spool_run *r, int phase, uint32_t seq, const void *d
 	else if ((size_t)n != len)
 		rc = -ENOSPC; /* a regular file takes all of it unless the disk is full */
 	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
 		rc = -errno;
 out:
 	if (rc < 0)
@@ -634,13 +642,22 @@ int spool_ack_append(spool_run *r, const char *text, size_t len)
 	return 0;
 }
 
-int spool_batch_inspect(const uint8_t *data, size_t len, batch_counts *c)
+int spool_batch_inspect(const spool_run *r, int phase, uint32_t seq, const uint8_t *data,
+                        size_t len, batch_counts *c)
 {
 	Rollcall__Batch *b = rollcall__batch__unpack(NULL, len, data);
+	char id[SPOOL_NAME_MAX + 16];
 
 	memset(c, 0, sizeof(*c));
 	if (!b)
 		return -EBADMSG;
+	/* An empty file decodes too (every field absent): the header must be this batch's. */
+	spool_batch_id(r, phase, seq, id, sizeof(id));
+	if (!b->has_version || b->version != WIRE_VERSION || !b->batch_id ||
+	    strcmp(b->batch_id, id) != 0) {
+		rollcall__batch__free_unpacked(b, NULL);
+		return -EBADMSG;
+	}
 	c->pupils = (uint32_t)b->n_pupils;
 	c->contacts = (uint32_t)b->n_contacts;
 	c->marks = (uint32_t)b->n_marks;
@@ -732,7 +749,7 @@ static bool run_is_spent(const spool_run *r)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (strcmp(e->d_name, MANIFEST) && strcmp(e->d_name, ACKS_LOG) &&
-		    strcmp(e->d_name, MANIFEST_TMP))
+		    strcmp(e->d_name, MANIFEST_TMP) && strcmp(e->d_name, BATCH_TMP))
 			spent = false;
 	}
 	closedir(d);
@@ -741,7 +758,7 @@ static bool run_is_spent(const spool_run *r)
 
 static int remove_run(const spool_run *r)
 {
-	static const char *const names[] = {MANIFEST, MANIFEST_TMP, ACKS_LOG};
+	static const char *const names[] = {MANIFEST, MANIFEST_TMP, ACKS_LOG, BATCH_TMP};
 	char path[PATH_MAX];
 
 	/* The manifest goes last: a half-removed run still reads as a spent run. */

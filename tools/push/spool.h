@@ -109,9 +109,10 @@ int spool_batch_set_aside(const spool_run *r, int phase, uint32_t seq, const cha
 int spool_ack_append(spool_run *r, const char *text, size_t len)
         __attribute__((warn_unused_result));
 
-/* Checks that data[0..len) decodes as a Batch and counts its items. Returns 0, or -EBADMSG. */
-int spool_batch_inspect(const uint8_t *data, size_t len, batch_counts *c)
-        __attribute__((warn_unused_result));
+/* Checks that data[0..len) decodes as run r's batch (phase, seq): this wire version and this
+ * batch id. Counts its items. Returns 0, or -EBADMSG. */
+int spool_batch_inspect(const spool_run *r, int phase, uint32_t seq, const uint8_t *data,
+                        size_t len, batch_counts *c) __attribute__((warn_unused_result));
 
 /* The signature of an export: for a folder, "name:size:mtime" of each register file
  * (calendar.csv, pupils.csv, contacts.csv, marks.csv; "name:-" when absent), for a file the
