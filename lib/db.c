@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,88 @@ PGresult *db_params(PGconn *conn, const char *what, const char *sql, int n,
 		return NULL;
 	}
 	return res;
+}
+
+/* The statements prepared on this thread's connections: a connection is known by its address
+ * and its server process, so a new connection at a freed address starts with none. */
+#define DB_PREPARED_MAX 256
+static __thread struct prepared {
+	const PGconn *conn;
+	int pid;
+	uint64_t hash;
+} s_prepared[DB_PREPARED_MAX];
+static __thread size_t s_n_prepared;
+
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+PGresult *db_prepared(PGconn *conn, const char *what, const char *sql, int n,
+                      const char *const *params, char *err, size_t errlen)
+{
+	uint64_t h = sql_hash(sql);
+	int pid = PQbackendPID(conn);
+	char name[24];
+	size_t i;
+	PGresult *res;
+
+	snprintf(name, sizeof(name), "rc_%016llx", (unsigned long long)h);
+	for (i = 0; i < s_n_prepared; i++)
+		if (s_prepared[i].conn == conn && s_prepared[i].pid == pid &&
+		    s_prepared[i].hash == h)
+			break;
+	if (i == s_n_prepared) {
+		if (s_n_prepared == DB_PREPARED_MAX)
+			return db_params(conn, what, sql, n, params, err, errlen);
+		res = PQprepare(conn, name, sql, n, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			const char *m = PQresultErrorMessage(res);
+			snprintf(err, errlen, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		s_prepared[s_n_prepared++] = (struct prepared){conn, pid, h};
+	}
+	res = PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+		const char *m = PQresultErrorMessage(res);
+		snprintf(err, errlen, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+int db_wait_notify(PGconn *conn, int timeout_ms)
+{
+	struct pollfd p = {PQsocket(conn), POLLIN, 0};
+	PGnotify *n;
+	int got = 0;
+
+	if (p.fd < 0)
+		return -EIO;
+	/* Notifications already read with an earlier result count without waiting. */
+	if (!PQconsumeInput(conn))
+		return -EIO;
+	while ((n = PQnotifies(conn))) {
+		PQfreemem(n);
+		got = 1;
+	}
+	if (got)
+		return 1;
+	if (poll(&p, 1, timeout_ms) > 0 && !PQconsumeInput(conn))
+		return -EIO;
+	while ((n = PQnotifies(conn))) {
+		PQfreemem(n);
+		got = 1;
+	}
+	return got;
 }
 
 int db_query_long(PGconn *conn, const char *sql, long *out, char *err, size_t errlen)

@@ -11,29 +11,51 @@
 static PGresult *exec(PGconn *conn, const char *sql, int n, const char *const *params,
                       ExecStatusType want, char *err, size_t errlen)
 {
-	return db_params(conn, "queue", sql, n, params, err, errlen);
+	return db_prepared(conn, "queue", sql, n, params, err, errlen);
 }
 
-int queue_claim(PGconn *conn, const char *worker, int lease_s, job *j, char *err, size_t errlen)
+/* The array literal {a,b,...} of urns, or NULL when out of memory. */
+static char *urn_array(const uint32_t *urns, size_t n)
 {
-	char lease[16];
-	const char *params[2] = {worker, lease};
+	char *s = malloc(n * 11 + 3), *q = s;
+
+	if (!s)
+		return NULL;
+	*q++ = '{';
+	for (size_t i = 0; i < n; i++)
+		q += sprintf(q, i ? ",%u" : "%u", urns[i]);
+	*q++ = '}';
+	*q = '\0';
+	return s;
+}
+
+int queue_claim(PGconn *conn, const char *worker, int lease_s, const uint32_t *prefer,
+                size_t n_prefer, job *j, char *err, size_t errlen)
+{
+	char lease[16], *held = urn_array(prefer, n_prefer);
+	const char *params[3] = {worker, lease, held};
 	PGresult *res;
 	int rc = 0;
 
+	if (!held) {
+		snprintf(err, errlen, "queue: out of memory");
+		return -ENOMEM;
+	}
 	snprintf(lease, sizeof(lease), "%d", lease_s);
 	res = exec(
 	        conn,
 	        "WITH next AS (SELECT job_id FROM job"
 	        "  WHERE (state = 'pending' AND run_after <= now())"
 	        "     OR (state = 'running' AND lease_until < now())"
-	        "  ORDER BY run_after, job_id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+	        "  ORDER BY coalesce(school_urn = ANY ($3::integer[]), false) DESC, run_after,"
+	        "  job_id LIMIT 1 FOR UPDATE SKIP LOCKED)"
 	        " UPDATE job SET state = 'running', attempts = job.attempts + 1, worker = $1,"
 	        "  lease_until = now() + make_interval(secs => $2::integer), updated_at = now()"
 	        " FROM next WHERE job.job_id = next.job_id"
 	        " RETURNING job.job_id, coalesce(job.school_urn, 0), job.kind,"
 	        "  coalesce(job.from_date - date '1970-01-01', 2147483647), job.args, job.attempts",
-	        2, params, PGRES_TUPLES_OK, err, errlen);
+	        3, params, PGRES_TUPLES_OK, err, errlen);
+	free(held);
 	if (!res)
 		return -EIO;
 	if (PQntuples(res) == 1) {
@@ -83,8 +105,9 @@ int queue_done(PGconn *conn, const job *j, const char *result, char *err, size_t
 
 	snprintf(id, sizeof(id), "%lld", (long long)j->id);
 	return simple(conn,
-	              "UPDATE job SET state = 'done', result = $2, lease_until = NULL,"
-	              " last_error = NULL, updated_at = now() WHERE job_id = $1",
+	              "WITH u AS (UPDATE job SET state = 'done', result = $2, lease_until = NULL,"
+	              " last_error = NULL, updated_at = now() WHERE job_id = $1 RETURNING job_id)"
+	              " SELECT pg_notify('" QUEUE_END_CHANNEL "', job_id::text) FROM u",
 	              2, params, err, errlen);
 }
 
@@ -124,8 +147,10 @@ int queue_fail(PGconn *conn, const job *j, const char *error, int max_attempts, 
 	snprintf(backoff, sizeof(backoff), "%d", secs > 3600 ? 3600 : secs);
 	if (*dead)
 		return simple(conn,
-		              "UPDATE job SET state = 'dead', last_error = $2, lease_until = NULL,"
-		              " updated_at = now() WHERE job_id = $1 AND $3::integer >= 0",
+		              "WITH u AS (UPDATE job SET state = 'dead', last_error = $2,"
+		              " lease_until = NULL, updated_at = now()"
+		              " WHERE job_id = $1 AND $3::integer >= 0 RETURNING job_id)"
+		              " SELECT pg_notify('" QUEUE_END_CHANNEL "', job_id::text) FROM u",
 		              3, params, err, errlen);
 	return requeue(conn, id, error, backoff, 0, err, errlen);
 }

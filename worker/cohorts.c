@@ -6,16 +6,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report.h"
 #include "rollcall/date.h"
 #include "rollcall/db.h"
+#include "rollcall/log.h"
 #include "rollcall/outfile.h"
 
 static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *params, char *err,
                        size_t errlen)
 {
-	return db_params(conn, "cohorts", sql, n, params, err, errlen);
+	return db_prepared(conn, "cohorts", sql, n, params, err, errlen);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 int cohorts_ensure_school(PGconn *conn, school_cache *cache, const measures_config *mc,
@@ -29,7 +39,8 @@ int cohorts_ensure_school(PGconn *conn, school_cache *cache, const measures_conf
 	school_reg *reg;
 	measures *m = NULL;
 	PGresult *res;
-	bool full;
+	bool full = true;
+	double t[4];
 	int rc;
 
 	*computed = false;
@@ -63,13 +74,19 @@ int cohorts_ensure_school(PGconn *conn, school_cache *cache, const measures_conf
 		return 0;
 	}
 	PQclear(res);
+	t[0] = now_ms();
 	rc = school_refresh(conn, cache, urn, as_of, &reg, &full, err, errlen);
+	t[1] = now_ms();
 	if (rc == 0)
 		rc = school_compute(reg, as_of, mc, &m, err, errlen);
+	t[2] = now_ms();
 	if (rc == 0) {
 		report_cohorts_init(cohorts, &ncoh);
 		rc = school_store(conn, reg, m, cohorts, ncoh, err, errlen);
 	}
+	t[3] = now_ms();
+	log_debug("school %u: %s refresh %.1f ms, compute %.1f ms, store %.1f ms", urn,
+	          full ? "full" : "partial", t[1] - t[0], t[2] - t[1], t[3] - t[2]);
 	measures_destroy(&m);
 	PQclear(query(conn, "SELECT pg_advisory_unlock(72432, $1::integer)", 1, p, err, errlen));
 	*computed = rc == 0;
@@ -113,6 +130,32 @@ static report_school *find_school(trust_report *r, uint32_t urn)
 			hi = mid;
 	}
 	return lo < r->n_schools && r->schools[lo].urn == urn ? &r->schools[lo] : NULL;
+}
+
+/* Marks the schools whose results as of r->as_of are missing or older than their register's
+ * latest change (one query instead of two per school). */
+static int mark_stale(PGconn *conn, trust_report *r, char *err, size_t errlen)
+{
+	char d[11];
+	const char *p[1] = {date_format(r->as_of, d)};
+	PGresult *res =
+	        query(conn,
+	              "SELECT s.school_urn FROM school s"
+	              " LEFT JOIN school_result r ON r.school_urn = s.school_urn AND r.as_of = $1"
+	              " WHERE r.change_id IS DISTINCT FROM (SELECT coalesce(max(c.change_id), 0)"
+	              "  FROM register_change c WHERE c.school_urn = s.school_urn)",
+	              1, p, err, errlen);
+
+	if (!res)
+		return -EIO;
+	for (int i = 0; i < PQntuples(res); i++) {
+		report_school *s = find_school(r, (uint32_t)atol(PQgetvalue(res, i, 0)));
+
+		if (s)
+			s->stale = true;
+	}
+	PQclear(res);
+	return 0;
 }
 
 static long cohort_index(const report_cohort *c, size_t n, const char *name)
@@ -404,12 +447,14 @@ int cohorts_run(PGconn *conn, school_cache *cache, const measures_config *mc, in
 	snprintf(r.trust.name, sizeof(r.trust.name), "Trust");
 	snprintf(r.trust.phase, sizeof(r.trust.phase), "all");
 
+	if ((rc = mark_stale(conn, &r, err, errlen)) < 0)
+		goto out;
 	for (size_t i = 0; i < r.n_schools; i++) {
-		bool did;
+		bool did = false;
 
-		rc = cohorts_ensure_school(conn, cache, mc, r.schools[i].urn, as_of, &did, err,
-		                           errlen);
-		if (rc < 0)
+		if (r.schools[i].stale &&
+		    (rc = cohorts_ensure_school(conn, cache, mc, r.schools[i].urn, as_of, &did, err,
+		                                errlen)) < 0)
 			goto out;
 		computed += did;
 		if (progress && (rc = progress(user, i + 1, r.n_schools)) < 0) {

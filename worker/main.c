@@ -3,7 +3,6 @@
  * LISTEN, READY, loop: claim, run, repeat; wait for NOTIFY when idle. */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +36,7 @@ typedef struct worker {
 	measures_config mc;
 	job current;
 	uint64_t done, failed;
-	uint64_t watchdog_ms, last_watchdog;
+	uint64_t watchdog_ms, last_watchdog, last_progress;
 } worker;
 
 static uint64_t mono_ms(void)
@@ -64,6 +63,10 @@ static int on_progress(void *user, size_t done, size_t total)
 	char text[64], err[256];
 
 	keepalive(w);
+	/* The job row is written (and the lease renewed) at most once a second. */
+	if (done < total && mono_ms() - w->last_progress < 1000)
+		return s_stop ? -ECANCELED : 0;
+	w->last_progress = mono_ms();
 	snprintf(text, sizeof(text), "school %zu of %zu", done, total);
 	if (queue_progress(w->conn, &w->current, w->cfg->lease_seconds, text, err, sizeof(err)) < 0)
 		log_warning("worker: job %lld: cannot record progress (%s)",
@@ -178,18 +181,6 @@ static int connect_db(worker *w)
 	return 0;
 }
 
-/* Waits for a NOTIFY (or timeout_ms). */
-static void wait_notify(worker *w, int timeout_ms)
-{
-	struct pollfd p = {PQsocket(w->conn), POLLIN, 0};
-	PGnotify *n;
-
-	if (poll(&p, 1, timeout_ms) > 0)
-		PQconsumeInput(w->conn);
-	while ((n = PQnotifies(w->conn)))
-		PQfreemem(n);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -287,7 +278,8 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		got = queue_claim(w.conn, w.name, cfg.lease_seconds, &j, err, sizeof(err));
+		got = queue_claim(w.conn, w.name, cfg.lease_seconds, w.cache.urns, w.cache.n, &j,
+		                  err, sizeof(err));
 		if (got < 0) {
 			log_err("worker: cannot claim a job (%s)", err);
 			PQfinish(w.conn);
@@ -306,7 +298,7 @@ int main(int argc, char **argv)
 		}
 		if (once)
 			break;
-		wait_notify(&w, 1000);
+		db_wait_notify(w.conn, 1000); /* a lost connection shows at the next claim */
 	}
 	notify_stopping();
 	log_info("worker %s: stopping (%llu jobs done, %llu failed)", w.name,

@@ -27,6 +27,7 @@ typedef struct report_school {
 	char phase[16]; /* primary, secondary, special, ... */
 	int la_code;
 	char la_name[64];
+	bool stale; /* results to compute before reading (the trust breakdown's first pass) */
 	measures_cohort_row all[MEASURES_PERIODS];                     /* headline population */
 	measures_cohort_row in[MEASURES_PERIODS][REPORT_MAX_COHORTS];  /* members of cohort i */
 	measures_cohort_row out[MEASURES_PERIODS][REPORT_MAX_COHORTS]; /* everyone else */

@@ -44,6 +44,7 @@ void school_cache_deinit(school_cache *c)
 	for (size_t i = 0; i < c->n; i++)
 		reg_free(c->regs[i]);
 	free(c->regs);
+	free(c->urns);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -58,7 +59,7 @@ void school_window(int32_t as_of, int32_t *first, int32_t *last)
 static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *params, char *err,
                        size_t errlen)
 {
-	return db_params(conn, "school", sql, n, params, err, errlen);
+	return db_prepared(conn, "school", sql, n, params, err, errlen);
 }
 
 int school_latest_change(PGconn *conn, uint32_t urn, int64_t *change_id, char *err, size_t errlen)
@@ -579,13 +580,22 @@ int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_o
 		if (cache->n == cache->cap) {
 			size_t cap = cache->cap ? cache->cap * 2 : 64;
 			school_reg **v = realloc(cache->regs, cap * sizeof(*v));
+			uint32_t *u;
+
 			if (!v) {
 				rc = -ENOMEM;
 				goto out;
 			}
 			cache->regs = v;
+			u = realloc(cache->urns, cap * sizeof(*u));
+			if (!u) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			cache->urns = u;
 			cache->cap = cap;
 		}
+		cache->urns[cache->n] = urn;
 		cache->regs[cache->n++] = r;
 	}
 	*out = r;
@@ -705,25 +715,34 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 	}
 	if ((rc = exec_ok(conn, "BEGIN", 0, NULL, err, errlen)) < 0)
 		goto out;
-	/* Per-enrolment rows are kept for the latest as-of only; the small summaries for each. */
-	if ((rc = exec_ok(conn, "DELETE FROM enrolment_result WHERE school_urn = $1", 1, p, err,
-	                  errlen)) < 0 ||
-	    (rc = exec_ok(conn, "DELETE FROM school_result WHERE school_urn = $1 AND as_of = $2", 2,
-	                  p, err, errlen)) < 0 ||
-	    (rc = exec_ok(
+	/* Per-enrolment rows are kept for the latest as-of only; the small summaries for each.
+	 * One statement clears what this store replaces (no foreign keys: sql/004). */
+	if ((rc = exec_ok(
 	             conn,
-	             "INSERT INTO school_result (school_urn, as_of, change_id, term_year, "
-	             "term_name,"
-	             " term_first, ytd_first, term_period_first, last4w_first, unmarked,"
-	             " outside_population) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+	             "WITH e AS (DELETE FROM enrolment_result WHERE school_urn = $1),"
+	             " c AS (DELETE FROM cohort_result WHERE school_urn = $1 AND as_of = $2),"
+	             " k AS (DELETE FROM category_result WHERE school_urn = $1 AND as_of = $2),"
+	             " w AS (DELETE FROM week_result WHERE school_urn = $1 AND as_of = $2)"
+	             " INSERT INTO school_result (school_urn, as_of, change_id, term_year,"
+	             " term_name, term_first, ytd_first, term_period_first, last4w_first,"
+	             " unmarked, outside_population)"
+	             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+	             " ON CONFLICT (school_urn, as_of) DO UPDATE SET change_id = $3,"
+	             " computed_at = now(), term_year = $4, term_name = $5, term_first = $6,"
+	             " ytd_first = $7, term_period_first = $8, last4w_first = $9,"
+	             " unmarked = $10, outside_population = $11",
 	             11, p, err, errlen)) < 0)
 		goto out;
 
 	rc = db_copy_in_start(
 	        conn,
-	        "enrolment_result (school_urn, as_of, pupil_id, period, possible, present,"
-	        " aea, authorised, unauthorised, unmarked, category, flags, illness_ytd,"
-	        " penalty_sessions)",
+	        "enrolment_result (school_urn, as_of, pupil_id, illness_ytd, penalty_sessions,"
+	        " ytd_possible, ytd_present, ytd_aea, ytd_authorised, ytd_unauthorised,"
+	        " ytd_unmarked, ytd_category, ytd_flags,"
+	        " term_possible, term_present, term_aea, term_authorised, term_unauthorised,"
+	        " term_unmarked, term_category, term_flags,"
+	        " last4w_possible, last4w_present, last4w_aea, last4w_authorised,"
+	        " last4w_unauthorised, last4w_unmarked, last4w_category, last4w_flags)",
 	        err, errlen);
 	if (rc < 0)
 		goto out;
@@ -733,17 +752,18 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 
 		if (!pu->on_roll && pu->counts[MEASURES_YTD].possible == 0)
 			continue;
+		copybuf_row(&cb, 5 + 8 * MEASURES_PERIODS);
+		copybuf_int4(&cb, (int32_t)r->urn);
+		copybuf_date(&cb, m->as_of);
+		copybuf_int4(&cb, (int32_t)pu->pupil_id);
+		copybuf_int4(&cb, (int32_t)pu->illness_ytd);
+		copybuf_int4(&cb, (int32_t)pu->penalty_sessions);
 		for (int per = 0; per < MEASURES_PERIODS; per++) {
 			const measures_counts *c = &pu->counts[per];
 			int flags = (pu->in_population[per] ? 1 : 0) | (pu->pa[per] ? 2 : 0) |
 			            (pu->sa[per] ? 4 : 0) | (pu->penalty ? 8 : 0) |
 			            (pu->on_roll ? 16 : 0) | (pu->compulsory ? 32 : 0);
 
-			copybuf_row(&cb, 14);
-			copybuf_int4(&cb, (int32_t)r->urn);
-			copybuf_date(&cb, m->as_of);
-			copybuf_int4(&cb, (int32_t)pu->pupil_id);
-			copybuf_int2(&cb, (int16_t)per);
 			copybuf_int4(&cb, (int32_t)c->possible);
 			copybuf_int4(&cb, (int32_t)c->present);
 			copybuf_int4(&cb, (int32_t)c->aea);
@@ -752,8 +772,6 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 			copybuf_int4(&cb, (int32_t)c->unmarked);
 			copybuf_cstr(&cb, measures_category_name(pu->category[per]));
 			copybuf_int2(&cb, (int16_t)flags);
-			copybuf_int4(&cb, (int32_t)pu->illness_ytd);
-			copybuf_int4(&cb, (int32_t)pu->penalty_sessions);
 		}
 		if (cb.len > (1u << 20) && (rc = copybuf_flush(&cb, conn, err, errlen)) < 0)
 			break;

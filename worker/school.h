@@ -34,6 +34,7 @@ typedef struct school_reg {
 /* The schools a worker holds. */
 typedef struct school_cache {
 	school_reg **regs;
+	uint32_t *urns; /* regs[i]->urn, for the job queue's preference */
 	size_t n, cap;
 } school_cache;
 

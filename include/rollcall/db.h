@@ -22,6 +22,17 @@ int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 PGresult *db_params(PGconn *conn, const char *what, const char *sql, int n,
                     const char *const *params, char *err, size_t errlen);
 
+/* Waits up to timeout_ms for a notification on a channel conn LISTENs to, and discards what
+ * arrived. Returns 1 when one came, 0 on timeout, -EIO when the connection is lost. */
+int db_wait_notify(PGconn *conn, int timeout_ms);
+
+/* Like db_params, but each distinct sql text is prepared once per connection (named after its
+ * hash) and executed by name afterwards, so PostgreSQL parses and plans it once: for the
+ * statements a worker runs for every job. Remembers up to 256 statements per thread; beyond
+ * that it falls back to db_params. */
+PGresult *db_prepared(PGconn *conn, const char *what, const char *sql, int n,
+                      const char *const *params, char *err, size_t errlen);
+
 /* Runs a one-value query and returns the value as a long in *out (0 when NULL). */
 int db_query_long(PGconn *conn, const char *sql, long *out, char *err, size_t errlen)
         __attribute__((warn_unused_result));

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Notified with the job id when a job ends (done or dead), so a waiter need not poll. */
+#define QUEUE_END_CHANNEL "rollcall_job_end"
+
 typedef struct job {
 	int64_t id;
 	uint32_t school_urn; /* 0: a trust-wide job */
@@ -18,8 +21,12 @@ typedef struct job {
 } job;
 
 /* Claims the next ready job (pending and due, or running with an expired lease) for lease_s
- * seconds. Returns 1 with *j filled, 0 when there is none, -EIO with the reason in err. */
-int queue_claim(PGconn *conn, const char *worker, int lease_s, job *j, char *err, size_t errlen)
+ * seconds, taking first the jobs of the n_prefer schools in prefer (those whose register the
+ * worker holds in memory: each worker then mostly refreshes what it holds instead of loading
+ * another worker's school in full). Returns 1 with *j filled, 0 when there is none, -EIO with
+ * the reason in err. */
+int queue_claim(PGconn *conn, const char *worker, int lease_s, const uint32_t *prefer,
+                size_t n_prefer, job *j, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 
 /* Records progress text and renews the lease. */

@@ -603,7 +603,10 @@ static int wait_job(ctx *c, int64_t id, int timeout_s)
 			           " queued",
 			           ids, timeout_s);
 		}
-		usleep(200000);
+		/* Woken by the worker's notice when a job ends; otherwise look again in a
+		 * second for progress. */
+		if (db_wait_notify(c->conn, 1000) < 0)
+			return die("lost the database connection waiting for job %s", ids);
 	}
 }
 
@@ -646,6 +649,8 @@ static int cmd_report(ctx *c, int argc, char **argv)
 		return die("--timeout must be a positive number of seconds");
 	if (connect_db(c))
 		return 1;
+	if (!nowait && db_exec(c->conn, "LISTEN " QUEUE_END_CHANNEL, err, sizeof(err)) < 0)
+		return die("%s", err);
 	if (queue_add(c->conn, 0, "cohorts", args, &id, err, sizeof(err)) < 0)
 		return die("%s", err);
 	if (nowait) {
