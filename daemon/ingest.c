@@ -1,8 +1,9 @@
 /* The ROUTER loop and the writer threads. The main thread receives, decodes, authorises and
  * validates batches and sends every ack (a ZeroMQ socket belongs to one thread); each writer
  * thread has its own PostgreSQL connection and commits the batches of its schools in groups,
- * so the database is kept busy while the next batches are decoded. A school always goes to the
- * same writer, so its batches are committed in the order they arrived. */
+ * so the database is kept busy while the next batches are decoded. While a school has batches
+ * with a writer, its next ones go to the same writer, so they are committed in the order they
+ * arrived; a school with none goes to the least loaded writer. */
 #include "ingest.h"
 
 #include <errno.h>
@@ -37,6 +38,7 @@ typedef struct wthread {
 	writer *w;
 	blist queue; /* batches waiting for this writer (under in->mu) */
 	size_t queued_marks;
+	size_t busy_marks; /* in the group being committed */
 	pthread_cond_t cv; /* its queue grew, or stop */
 	bool started;
 } wthread;
@@ -50,7 +52,14 @@ struct ingest {
 	ingest_stats st;
 	int nwriters;
 	wthread *writers;
-	pthread_mutex_t mu; /* queues, done, stop, in_writers */
+	/* The schools with batches at a writer (queued or being committed), and which one. */
+	struct route {
+		uint32_t urn;
+		int writer;
+		uint32_t pending;
+	} * routes;
+	size_t nroutes, routes_cap;
+	pthread_mutex_t mu; /* queues, routes, done, stop, in_writers */
 	blist done;         /* committed or failed batches whose acks the main thread sends */
 	size_t in_writers;  /* batches handed to writers and not yet in done */
 	size_t marks_in_writers;
@@ -152,6 +161,45 @@ static void commit_group(wthread *wt, ingest_batch **group, size_t n)
 		group[i]->group_ms = now_ms() - t0;
 }
 
+/* One batch of urn less at its writer (under in->mu). */
+static void route_done(ingest *in, uint32_t urn)
+{
+	for (size_t i = 0; i < in->nroutes; i++)
+		if (in->routes[i].urn == urn) {
+			if (--in->routes[i].pending == 0)
+				in->routes[i] = in->routes[--in->nroutes];
+			return;
+		}
+}
+
+/* The writer for a batch of urn (under in->mu): the one holding the school's earlier batches,
+ * else the least loaded. Returns -1 when out of memory. */
+static int route_take(ingest *in, uint32_t urn)
+{
+	size_t i, best = 0;
+
+	for (i = 0; i < in->nroutes; i++)
+		if (in->routes[i].urn == urn) {
+			in->routes[i].pending++;
+			return in->routes[i].writer;
+		}
+	if (in->nroutes == in->routes_cap) {
+		size_t cap = in->routes_cap ? in->routes_cap * 2 : 16;
+		struct route *v = realloc(in->routes, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		in->routes = v;
+		in->routes_cap = cap;
+	}
+	for (i = 1; i < (size_t)in->nwriters; i++)
+		if (in->writers[i].queued_marks + in->writers[i].busy_marks <
+		    in->writers[best].queued_marks + in->writers[best].busy_marks)
+			best = i;
+	in->routes[in->nroutes++] = (struct route){urn, (int)best, 1};
+	return (int)best;
+}
+
 static void *writer_main(void *arg)
 {
 	wthread *wt = arg;
@@ -190,11 +238,15 @@ static void *writer_main(void *arg)
 			marks += wt->queue.v[n++]->b->n_marks;
 		blist_take(&wt->queue, group, n);
 		wt->queued_marks -= marks;
+		wt->busy_marks = marks;
 		pthread_mutex_unlock(&in->mu);
 
 		commit_group(wt, group, n);
 
 		pthread_mutex_lock(&in->mu);
+		wt->busy_marks = 0;
+		for (size_t i = 0; i < n; i++)
+			route_done(in, group[i]->b->school_urn);
 		for (size_t i = 0; i < n; i++)
 			if (blist_push(&in->done, group[i]) < 0)
 				log_err("ingest: out of memory; an ack is lost (the client will "
@@ -348,6 +400,7 @@ void ingest_destroy(ingest **inp)
 	pthread_mutex_destroy(&in->mu);
 	wire_pool_destroy(&in->pool);
 	free(in->writers);
+	free(in->routes);
 	free(in);
 	*inp = NULL;
 }
@@ -577,10 +630,15 @@ static size_t send_done(ingest *in)
 /* Hands a validated batch to the writer of its school. */
 static void dispatch(ingest *in, ingest_batch *ib)
 {
-	wthread *wt = &in->writers[ib->b->school_urn % (uint32_t)in->nwriters];
+	int w;
+	wthread *wt;
 
 	pthread_mutex_lock(&in->mu);
-	if (blist_push(&wt->queue, ib) < 0) {
+	w = route_take(in, ib->b->school_urn);
+	wt = w < 0 ? NULL : &in->writers[w];
+	if (!wt || blist_push(&wt->queue, ib) < 0) {
+		if (wt)
+			route_done(in, ib->b->school_urn);
 		pthread_mutex_unlock(&in->mu);
 		refuse(in, ib, "%s", "the daemon is out of memory; send again later");
 		batch_free(&ib);
