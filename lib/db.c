@@ -64,10 +64,10 @@ int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 	return rc;
 }
 
-PGresult *db_params(PGconn *conn, const char *what, const char *sql, int n,
-                    const char *const *params, char *err, size_t errlen)
+/* res when it is command-ok or tuples-ok; otherwise NULL (res cleared) with "<what>: <the
+ * server's first line>" in err. */
+static PGresult *checked(PGresult *res, const char *what, char *err, size_t errlen)
 {
-	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -77,6 +77,12 @@ PGresult *db_params(PGconn *conn, const char *what, const char *sql, int n,
 		return NULL;
 	}
 	return res;
+}
+
+PGresult *db_params(PGconn *conn, const char *what, const char *sql, int n,
+                    const char *const *params, char *err, size_t errlen)
+{
+	return checked(PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0), what, err, errlen);
 }
 
 /* The statements prepared on this thread's connections: a connection is known by its address
@@ -115,24 +121,13 @@ PGresult *db_prepared(PGconn *conn, const char *what, const char *sql, int n,
 	if (i == s_n_prepared) {
 		if (s_n_prepared == DB_PREPARED_MAX)
 			return db_params(conn, what, sql, n, params, err, errlen);
-		res = PQprepare(conn, name, sql, n, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			const char *m = PQresultErrorMessage(res);
-			snprintf(err, errlen, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
-			PQclear(res);
+		res = checked(PQprepare(conn, name, sql, n, NULL), what, err, errlen);
+		if (!res)
 			return NULL;
-		}
 		PQclear(res);
 		s_prepared[s_n_prepared++] = (struct prepared){conn, pid, h};
 	}
-	res = PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-		const char *m = PQresultErrorMessage(res);
-		snprintf(err, errlen, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
-		PQclear(res);
-		return NULL;
-	}
-	return res;
+	return checked(PQexecPrepared(conn, name, n, params, NULL, NULL, 0), what, err, errlen);
 }
 
 int db_wait_notify(PGconn *conn, int timeout_ms)
