@@ -7,19 +7,23 @@ rc_setup
 pg_start
 rc_configure
 
-# line_of REGEX: the line number of the first notification matching REGEX (0: none).
+# line_of REGEX: the line number of the first notification matching REGEX (empty: none).
 line_of() { grep -nE -m1 -- "$1" "$T/notify.log" | cut -d: -f1 || true; }
+
+# wait_count REGEX N: waits (at most 10 s) until N notifications match REGEX.
+wait_count() {
+	local end=$((SECONDS + 10))
+	while [ "$(grep -cE -- "$1" "$T/notify.log")" -lt "$2" ]; do
+		[ $SECONDS -lt $end ] || rc_fail "fewer than $2 notifications /$1/ in 10 s"
+		sleep 0.05
+	done
+}
 
 export ROLLCALL_DAEMON_STATUS_INTERVAL_MS=200
 export WATCHDOG_USEC=400000 # the daemon pings at half of it: every 200 ms
 daemon_start
 rc_wait_for "$T/notify.log" '^STATUS=' 10 "STATUS="
-# Three pings prove a cadence, not a single send.
-end=$((SECONDS + 10))
-while [ "$(grep -c '^WATCHDOG=1$' "$T/notify.log")" -lt 3 ]; do
-	[ $SECONDS -lt $end ] || rc_fail "fewer than 3 WATCHDOG=1 in 10 s with WATCHDOG_USEC=$WATCHDOG_USEC"
-	sleep 0.05
-done
+wait_count '^WATCHDOG=1$' 3 # three pings show a cadence, not a single send
 daemon_stop
 unset WATCHDOG_USEC
 
@@ -42,11 +46,6 @@ assert_grep '^EXIT=0$' "$T/notify.log" "clean exit after the drain"
 # Without WATCHDOG_USEC the daemon sends no WATCHDOG=1.
 cp "$T/notify.log" "$T/notify.first.log"
 daemon_start
-# Two status intervals pass (STATUS is sent every 200 ms) before it is stopped.
-end=$((SECONDS + 10))
-while [ "$(grep -c '^STATUS=' "$T/notify.log")" -lt 3 ]; do
-	[ $SECONDS -lt $end ] || rc_fail "fewer than 3 STATUS= in 10 s"
-	sleep 0.05
-done
+wait_count '^STATUS=' 3 # two status intervals (200 ms each) pass before it is stopped
 daemon_stop
 assert_eq "$(grep -c '^WATCHDOG=1$' "$T/notify.log" || true)" "0" "no WATCHDOG=1 when systemd asks for none"
