@@ -103,12 +103,15 @@ static const char *table_of(const char *w)
 }
 
 /* Splits SQL text into tokens. A printf conversion (%u, %s) is a parameter, and one glued to a
- * word (mark_version%s) is dropped from it; quoted strings and comments are skipped. */
+ * word (mark_version%s) is dropped from it; quoted strings and comments are skipped. Returns
+ * the number of tokens, or -1 when there are more than max. */
 static int tokenize(const char *s, tok *out, int max)
 {
 	int n = 0, depth = 0;
 
-	while (*s && n < max) {
+	while (*s) {
+		if (n == max)
+			return -1;
 		tok *t = &out[n];
 		size_t len = 0;
 
@@ -338,6 +341,10 @@ static void check_sql(const char *file, int line, const char *context, const cha
 	int n = tokenize(sql, toks, MAX_TOKENS), nm = 0;
 	bool helper_copy;
 
+	if (n < 0) {
+		finding(file, line, context, "(statement)", "too long to check: raise MAX_TOKENS");
+		return;
+	}
 	if (n == 0)
 		return;
 	/* SQL starts with a verb (or a parenthesis); a bare "table (columns)" is the target a
@@ -350,7 +357,7 @@ static void check_sql(const char *file, int line, const char *context, const cha
 	    !word_is(&toks[0], "with") && !word_is(&toks[0], "truncate"))
 		return;
 
-	for (int i = 0; i < n && nm < MAX_MENTIONS; i++) {
+	for (int i = 0; i < n; i++) {
 		const char *table;
 		const tok *prev;
 		mention *me;
@@ -384,6 +391,11 @@ static void check_sql(const char *file, int line, const char *context, const cha
 			}
 			if (!in_from)
 				continue;
+		}
+		if (nm == MAX_MENTIONS) {
+			finding(file, line, context, table,
+			        "too many tables to check: raise MAX_MENTIONS");
+			return;
 		}
 		me = &m[nm];
 		memset(me, 0, sizeof(*me));
