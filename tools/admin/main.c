@@ -66,7 +66,8 @@ static int usage(FILE *f)
 	        "  -c, --config FILE   configuration file (default /etc/rollcall/rollcall.conf "
 	        "when\n"
 	        "                      it exists); ROLLCALL_DATABASE_CONNINFO overrides the "
-	        "database\n");
+	        "database\n"
+	        "  -h, --help          show this help\n");
 	return f == stdout ? 0 : 2;
 }
 
