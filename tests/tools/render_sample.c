@@ -1,6 +1,7 @@
 /* render_sample: writes the trust attendance page (report_write_cohorts_html) for a synthetic,
  * deterministic trust of six schools (or argv[2] schools, cycling through the six) to the path
- * in argv[1], so that a browser can check it. Every name and figure is invented. */
+ * in argv[1], so that a browser can check it, and its cohorts.csv to argv[3] when given (the
+ * golden-file test compares both with tests/golden/). Every name and figure is invented. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,10 +313,10 @@ int main(int argc, char **argv)
 	trust_report r;
 	FILE *f = NULL;
 	int status = 1;
-	long n = argc == 3 ? strtol(argv[2], NULL, 10) : N_SCHOOLS;
+	long n = argc >= 3 ? strtol(argv[2], NULL, 10) : N_SCHOOLS;
 
-	if (argc < 2 || argc > 3 || n < 0 || n > 1000) {
-		fprintf(stderr, "usage: render_sample OUTPUT.html [SCHOOLS]\n");
+	if (argc < 2 || argc > 4 || n < 0 || n > 1000) {
+		fprintf(stderr, "usage: render_sample OUTPUT.html [SCHOOLS [OUTPUT.csv]]\n");
 		return 2;
 	}
 	if (build(&r, (size_t)n) != 0) {
@@ -330,6 +331,14 @@ int main(int argc, char **argv)
 	if (report_write_cohorts_html(&r, f) != 0) {
 		fprintf(stderr, "render_sample: writing %s failed\n", argv[1]);
 		goto out;
+	}
+	if (argc == 4) {
+		FILE *c = fopen(argv[3], "w");
+
+		if (!c || report_write_cohorts_csv(&r, c) != 0 || fclose(c) != 0) {
+			fprintf(stderr, "render_sample: writing %s failed\n", argv[3]);
+			goto out;
+		}
 	}
 	status = 0;
 out:
