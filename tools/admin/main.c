@@ -21,6 +21,7 @@ typedef struct ctx {
 	rc_config cfg;
 	const char *config_path;
 	PGconn *conn;
+	config_db_role role; /* the role conn is connected as */
 } ctx;
 
 static int usage(FILE *f)
@@ -84,14 +85,20 @@ static int die(const char *fmt, ...)
 	return 1;
 }
 
-static int connect_db(ctx *c)
+/* Connects as role: a command that changes reference data is the owner's, one that queues or
+ * runs maintenance is the worker's, one that only reads is the reporting role's. */
+static int connect_db(ctx *c, config_db_role role)
 {
 	char err[512];
 
-	if (c->conn)
+	if (c->conn && c->role == role)
 		return 0;
-	if (db_connect(c->cfg.db_conninfo, &c->conn, err, sizeof(err)) < 0)
+	if (c->conn)
+		PQfinish(c->conn);
+	c->conn = NULL;
+	if (db_connect(config_conninfo(&c->cfg, role), &c->conn, err, sizeof(err)) < 0)
 		return die("%s", err);
+	c->role = role;
 	return 0;
 }
 
@@ -116,7 +123,7 @@ static int cmd_migrate(ctx *c, int argc, char **argv)
 
 	if (argc != 1)
 		return usage(stderr);
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_OWNER))
 		return 1;
 	if (db_migrate(c->conn, &applied, err, sizeof(err)) < 0)
 		return die("migrate: %s", err);
@@ -192,7 +199,7 @@ static int school_import(ctx *c, const char *path, int *count)
 	char err[512];
 	PGresult *res;
 
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_OWNER))
 		return 1;
 	res = exec(c, "BEGIN", 0, NULL);
 	if (!res)
@@ -232,7 +239,7 @@ static int cmd_school(ctx *c, int argc, char **argv)
 	if (!strcmp(argv[1], "list")) {
 		PGresult *res;
 
-		if (connect_db(c))
+		if (connect_db(c, CONFIG_DB_REPORTING))
 			return 1;
 		res = exec(
 		        c,
@@ -289,7 +296,7 @@ static int cmd_school(ctx *c, int argc, char **argv)
 	}
 	if (!urn || !laestab || !name || !phase || !la)
 		return die("school add needs --urn, --laestab, --name, --phase and --la");
-	if (connect_db(c) || school_add(c, urn, laestab, name, phase, la, la_name))
+	if (connect_db(c, CONFIG_DB_OWNER) || school_add(c, urn, laestab, name, phase, la, la_name))
 		return 1;
 	printf("school %s registered\n", urn);
 	return 0;
@@ -332,7 +339,7 @@ static int key_add(ctx *c, const char *urn, const char *pub, const char *label)
 	const char *p[3] = {urn, pub, label ? label : ""};
 	PGresult *res;
 
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_OWNER))
 		return 1;
 	res = exec(c,
 	           "INSERT INTO school_key (school_urn, public_key, label) VALUES ($1, $2, $3)"
@@ -400,7 +407,7 @@ static int cmd_key(ctx *c, int argc, char **argv)
 		const char *p[2];
 		PGresult *res;
 
-		if (public_from(pub, file, key) || connect_db(c))
+		if (public_from(pub, file, key) || connect_db(c, CONFIG_DB_OWNER))
 			return 1;
 		p[0] = key;
 		p[1] = school;
@@ -418,7 +425,7 @@ static int cmd_key(ctx *c, int argc, char **argv)
 	if (!strcmp(argv[1], "list")) {
 		PGresult *res;
 
-		if (connect_db(c))
+		if (connect_db(c, CONFIG_DB_REPORTING))
 			return 1;
 		res = exec(
 		        c,
@@ -456,7 +463,7 @@ static int cmd_status(ctx *c, int argc, char **argv)
 			return usage(stderr);
 		school = optarg;
 	}
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_REPORTING))
 		return 1;
 	p[0] = school;
 	res = exec(c,
@@ -647,7 +654,7 @@ static int cmd_report(ctx *c, int argc, char **argv)
 	}
 	if (timeout < 1)
 		return die("--timeout must be a positive number of seconds");
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_WORKER))
 		return 1;
 	if (!nowait && db_exec(c->conn, "LISTEN " QUEUE_END_CHANNEL, err, sizeof(err)) < 0)
 		return die("%s", err);
@@ -665,7 +672,7 @@ static int cmd_jobs(ctx *c, int argc, char **argv)
 	int all = argc > 1 && !strcmp(argv[1], "--all");
 	PGresult *res;
 
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_REPORTING))
 		return 1;
 	res = exec(
 	        c,
@@ -740,7 +747,7 @@ static int cmd_benchmark(ctx *c, int argc, char **argv)
 
 	if (argc < 2)
 		return usage(stderr);
-	if (connect_db(c))
+	if (connect_db(c, !strcmp(argv[1], "list") ? CONFIG_DB_REPORTING : CONFIG_DB_OWNER))
 		return 1;
 	if (!strcmp(argv[1], "list") && argc == 2) {
 		res = exec(
