@@ -402,7 +402,7 @@ int writer_load_keys(writer *w, keytab **out, char *err, size_t errlen)
 	res = PQexec(w->conn,
 	             "SELECT public_key, school_urn FROM school_key WHERE revoked_at IS NULL");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		snprintf(err, errlen, "keys: %s", PQresultErrorMessage(res));
+		db_result_error(res, "keys", err, errlen);
 		rc = -EIO;
 		goto out;
 	}
@@ -437,8 +437,7 @@ static PGresult *q(writer *w, const char *sql, int n, const char *const *params,
 	PGresult *res = PQexecParams(w->conn, sql, n, NULL, params, NULL, NULL, 0);
 
 	if (PQresultStatus(res) != want) {
-		const char *m = PQresultErrorMessage(res);
-		snprintf(err, errlen, "database: %.*s", (int)strcspn(m, "\n"), m);
+		db_result_error(res, "database", err, errlen);
 		PQclear(res);
 		return NULL;
 	}
@@ -538,7 +537,7 @@ static int ledger_lookup(writer *w, ingest_batch *ib, char *err, size_t errlen)
 	res = PQexecParams(w->conn, "SELECT ack FROM batch WHERE school_urn = $1 AND batch_id = $2",
 	                   2, NULL, params, NULL, NULL, 1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		snprintf(err, errlen, "database: %s", PQresultErrorMessage(res));
+		db_result_error(res, "database", err, errlen);
 		PQclear(res);
 		return -EIO;
 	}
@@ -587,7 +586,7 @@ static int ledger_close(writer *w, ingest_batch *ib, char *err, size_t errlen)
 	                   " new_versions = $6 WHERE school_urn = $1 AND batch_id = $2",
 	                   6, NULL, params, lengths, formats, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		snprintf(err, errlen, "database: %s", PQresultErrorMessage(res));
+		db_result_error(res, "database", err, errlen);
 		rc = -EIO;
 	}
 	PQclear(res);

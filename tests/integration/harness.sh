@@ -88,6 +88,8 @@ pg_start() {
 		>"$T/pg/initdb.log" 2>&1 || { cat "$T/pg/initdb.log" >&2; rc_fail "initdb failed"; }
 	local opts="-c listen_addresses='' -c unix_socket_directories='$T/pg' -c port=5432"
 	opts="$opts -c max_wal_size=4GB -c shared_buffers=256MB -c log_min_messages=warning"
+	# As in production (README): the server's own log keeps no DETAIL lines, which quote rows.
+	opts="$opts -c log_error_verbosity=terse"
 	for o in "$@"; do opts="$opts -c $o"; done
 	rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -o "$opts" -w -t 60 start >/dev/null \
 		|| { tail -n 20 "$T/pg/log" >&2; rc_fail "PostgreSQL did not start"; }

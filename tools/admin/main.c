@@ -102,17 +102,15 @@ static int connect_db(ctx *c, config_db_role role)
 	return 0;
 }
 
-/* Runs a parameterised statement; prints the server's message on failure. */
+/* Runs a parameterised statement; prints the server's reason on failure (never its DETAIL,
+ * which can quote the row). */
 static PGresult *exec(ctx *c, const char *sql, int n, const char *const *params)
 {
-	PGresult *res = PQexecParams(c->conn, sql, n, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
+	char err[512];
+	PGresult *res = db_params(c->conn, "database", sql, n, params, err, sizeof(err));
 
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		fprintf(stderr, "rollcall: %s", PQresultErrorMessage(res));
-		PQclear(res);
-		return NULL;
-	}
+	if (!res)
+		die("%s", err);
 	return res;
 }
 
