@@ -37,9 +37,10 @@ static int usage(FILE *f)
 	        "  school import FILE            register the schools of a trust.csv\n"
 	        "                                (school_urn,laestab,name,phase,la_code,la_name)\n"
 	        "  school list                   list the schools\n"
-	        "  key new --out FILE            make a CURVE key pair, write it to FILE (mode "
-	        "0600)\n"
-	        "                                and print the public key\n"
+	        "  key new --out FILE            make a CURVE key pair, write it to a new FILE "
+	        "(mode\n"
+	        "                                0600; an existing FILE is refused) and print the\n"
+	        "                                public key\n"
 	        "  key add --school URN (--public Z85 | --file FILE) [--label TEXT]\n"
 	        "                                allow a public key to write a school\n"
 	        "  key revoke (--public Z85 | --file FILE) [--school URN]\n"
@@ -319,14 +320,20 @@ static int public_from(const char *pub, const char *file, char out[KEY_Z85_LEN +
 	return 0;
 }
 
-static int key_new(const char *out, char pub[KEY_Z85_LEN + 1])
+/* Makes a key pair in the file out (created exclusively, mode 0600) and gives its public key.
+ * With reuse, a key file already there is read instead (its secret is checked). */
+static int key_new(const char *out, char pub[KEY_Z85_LEN + 1], int reuse)
 {
 	char err[512];
 	keypair kp;
+	int rc;
 
 	if (keyfile_generate(&kp) < 0)
 		return die("this libzmq has no CURVE support");
-	if (keyfile_write(out, &kp, err, sizeof(err)) < 0)
+	rc = keyfile_write(out, &kp, err, sizeof(err));
+	if (rc == -EEXIST && reuse)
+		rc = keyfile_read(out, &kp, 1, err, sizeof(err));
+	if (rc < 0)
 		return die("%s", err);
 	memcpy(pub, kp.public_key, sizeof(kp.public_key));
 	return 0;
@@ -387,7 +394,7 @@ static int cmd_key(ctx *c, int argc, char **argv)
 	if (!strcmp(argv[1], "new")) {
 		if (!out)
 			return die("key new needs --out FILE");
-		if (key_new(out, key))
+		if (key_new(out, key, 0))
 			return 1;
 		printf("%s\n", key);
 		return 0;
@@ -527,21 +534,9 @@ static int cmd_demo(ctx *c, int argc, char **argv)
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *urn = PQgetvalue(res, i, 0);
 		char file[4200], pub[KEY_Z85_LEN + 1];
-		char err[512];
-		keypair kp;
 
 		snprintf(file, sizeof(file), "%s/%s.key", keys, urn);
-		if (access(file, F_OK) == 0) {
-			if (keyfile_read(file, &kp, 1, err, sizeof(err)) < 0) {
-				PQclear(res);
-				return die("%s", err);
-			}
-			memcpy(pub, kp.public_key, sizeof(pub));
-		} else if (key_new(file, pub)) {
-			PQclear(res);
-			return 1;
-		}
-		if (key_add(c, urn, pub, "demo")) {
+		if (key_new(file, pub, 1) || key_add(c, urn, pub, "demo")) {
 			PQclear(res);
 			return 1;
 		}
