@@ -68,11 +68,18 @@ static const char merge_pupil_sql[] =
         " INSERT INTO stage_change SELECT school_urn, min(from_date) FROM up GROUP BY school_urn";
 
 /* Characteristics: one row per distinct effective date, compared in date order with the row
- * in force before it; only a change makes a new row. A pupil's first row holds from their
- * admission (nothing earlier is known). */
+ * in force before it; only a change makes a new row. A characteristic the export does not
+ * carry is stored as its default and compared as stored (else every resend of an export
+ * without, say, an FSM column would make a new row for every pupil). A pupil's first row holds from
+ * their admission (nothing earlier is known). */
 static const char merge_char_sql[] =
-        "WITH snap AS (SELECT DISTINCT ON (s.school_urn, s.upn, s.eff) s.*, p.pupil_id,"
-        "   p.admission_date AS adm FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
+        "WITH snap AS (SELECT DISTINCT ON (s.school_urn, s.upn, s.eff) s.school_urn, s.upn,"
+        "   s.eff, s.batch_no, s.nc_year, coalesce(s.boarder, false) AS boarder,"
+        "   coalesce(s.pupil_premium, false) AS pupil_premium, coalesce(s.fsm, false) AS fsm,"
+        "   coalesce(s.sen, 'N') AS sen, coalesce(s.social_care, '') AS social_care,"
+        "   coalesce(s.previously_looked_after, false) AS previously_looked_after,"
+        "   coalesce(s.eal, false) AS eal, p.pupil_id, p.admission_date AS adm"
+        "  FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
         "  ORDER BY s.school_urn, s.upn, s.eff, s.ord DESC),"
         " cmp AS (SELECT snap.*, lag(ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
         "   previously_looked_after, eal)) OVER w AS prev, row_number() OVER w AS n,"
@@ -87,10 +94,8 @@ static const char merge_char_sql[] =
         "   nc_year, boarder, pupil_premium, fsm, sen, social_care, previously_looked_after, eal,"
         "   batch_no)"
         "  SELECT school_urn, pupil_id,"
-        "   CASE WHEN n = 1 AND NOT known THEN least(eff, adm) ELSE eff END, nc_year,"
-        "   coalesce(boarder, false), coalesce(pupil_premium, false), coalesce(fsm, false),"
-        "   coalesce(sen, 'N'), coalesce(social_care, ''),"
-        "   coalesce(previously_looked_after, false), coalesce(eal, false), batch_no"
+        "   CASE WHEN n = 1 AND NOT known THEN least(eff, adm) ELSE eff END, nc_year, boarder,"
+        "   pupil_premium, fsm, sen, social_care, previously_looked_after, eal, batch_no"
         "  FROM cmp WHERE ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
         "   previously_looked_after, eal) IS DISTINCT FROM"
         "   (CASE WHEN n = 1 THEN cur ELSE prev END)"
@@ -110,11 +115,16 @@ static const char merge_session_sql[] =
         "  WHERE t.open IS DISTINCT FROM excluded.open RETURNING school_urn, date)"
         " INSERT INTO stage_change SELECT school_urn, min(date) FROM up GROUP BY school_urn";
 
-/* A pupil's contacts are replaced by the set sent for them, when it differs. */
-static const char merge_contact_sql[] =
-        "WITH sent AS (SELECT school_urn, pupil_id, row_number() OVER (PARTITION BY school_urn,"
-        "   pupil_id ORDER BY ord)::smallint AS seq, name, relationship, lives_with, address,"
-        "   phone, priority FROM stage_contact),"
+/* A pupil's contacts are replaced by the set sent for them, when it differs: first the changed
+ * pupils' rows go, then every sent pupil left with none gets the set sent. Two statements: the
+ * parts of one statement see the same snapshot, so an INSERT beside the DELETE would still
+ * find the old rows' keys (seq) taken. */
+#define SENT_CONTACTS                                                                              \
+	"sent AS (SELECT school_urn, pupil_id, row_number() OVER (PARTITION BY school_urn,"        \
+	"  pupil_id ORDER BY ord)::smallint AS seq, name, relationship, lives_with, address,"      \
+	"  phone, priority FROM stage_contact)"
+static const char delete_contact_sql[] =
+        "WITH " SENT_CONTACTS ","
         " changed AS (SELECT school_urn, pupil_id FROM (SELECT * FROM sent EXCEPT"
         "   SELECT c.school_urn, c.pupil_id, c.seq, c.name, c.relationship, c.lives_with,"
         "   c.address, c.phone, c.priority FROM contact c"
@@ -122,11 +132,14 @@ static const char merge_contact_sql[] =
         "  UNION SELECT c.school_urn, c.pupil_id FROM contact c"
         "   JOIN (SELECT DISTINCT school_urn, pupil_id FROM sent) k USING (school_urn, pupil_id)"
         "   WHERE NOT EXISTS (SELECT 1 FROM sent s WHERE s.school_urn = c.school_urn"
-        "    AND s.pupil_id = c.pupil_id AND s.seq = c.seq)),"
-        " del AS (DELETE FROM contact c USING changed ch WHERE c.school_urn = ch.school_urn"
-        "   AND c.pupil_id = ch.pupil_id)"
+        "    AND s.pupil_id = c.pupil_id AND s.seq = c.seq))"
+        " DELETE FROM contact c USING changed ch WHERE c.school_urn = ch.school_urn"
+        "  AND c.pupil_id = ch.pupil_id";
+static const char insert_contact_sql[] =
+        "WITH " SENT_CONTACTS
         " INSERT INTO contact (school_urn, pupil_id, seq, name, relationship, lives_with, address,"
-        "  phone, priority) SELECT s.* FROM sent s JOIN changed ch USING (school_urn, pupil_id)";
+        "  phone, priority) SELECT s.* FROM sent s WHERE NOT EXISTS (SELECT 1 FROM contact c"
+        "  WHERE c.school_urn = s.school_urn AND c.pupil_id = s.pupil_id)";
 
 /* Each changed school gets a register_change row (what the workers reload from) and one
  * pending recompute job, widened to the earliest change. */
@@ -803,7 +816,9 @@ static int stage_contacts(writer *w, ingest_batch **g, size_t n, uint32_t urn, c
 	if (started && rc == 0)
 		rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
 	if (started && rc == 0)
-		rc = run(w, merge_contact_sql, err, errlen);
+		rc = run(w, delete_contact_sql, err, errlen);
+	if (started && rc == 0)
+		rc = run(w, insert_contact_sql, err, errlen);
 	return rc;
 }
 
