@@ -14,10 +14,15 @@
 #include "rollcall/db.h"
 #include "rollcall/log.h"
 
+/* Academic years a writer remembers having made sure of (the register holds eight). */
+#define WRITER_YEARS 16
+
 struct writer {
 	char *conninfo;
 	PGconn *conn;
 	copybuf cb;
+	int years[WRITER_YEARS]; /* whose partition exists (rollcall_ensure_year said so) */
+	size_t n_years;
 };
 
 #define COPY_FLUSH (1 << 20)
@@ -1174,6 +1179,54 @@ static int record_mark_changes(writer *w, ingest_batch **g, size_t n, char *err,
 	return rc;
 }
 
+static bool year_known(const writer *w, int ay)
+{
+	for (size_t i = 0; i < w->n_years; i++)
+		if (w->years[i] == ay)
+			return true;
+	return false;
+}
+
+/* Makes sure the register has a partition for each academic year the group's marks fall in,
+ * through rollcall_ensure_year (SECURITY DEFINER: the daemon may not create tables), before
+ * the group's transaction: a mark on 1 August of a year nobody migrated for does not fail its
+ * batch, and the DDL lock is not held while the group is committed. */
+static int ensure_years(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const ingest_batch *ib = g[i];
+
+		for (size_t k = 0; rc == 0 && k < ib->b->n_marks; k++) {
+			int ay;
+			char y[16];
+			const char *params[1] = {y};
+			PGresult *res;
+
+			if (!ib->mark_code[k])
+				continue;
+			ay = date_academic_year(ib->b->marks[k]->date);
+			if (year_known(w, ay))
+				continue;
+			snprintf(y, sizeof(y), "%d", ay);
+			res = q(w, "SELECT rollcall_ensure_year($1)", 1, params, PGRES_TUPLES_OK,
+			        err, errlen);
+			if (!res) {
+				rc = -EIO;
+				break;
+			}
+			if (!strcmp(PQgetvalue(res, 0, 0), "t"))
+				log_info("writer: made the partition of academic year %d", ay);
+			PQclear(res);
+			if (w->n_years == WRITER_YEARS)
+				w->n_years = 0;
+			w->years[w->n_years++] = ay;
+		}
+	}
+	return rc;
+}
+
 static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
 {
 	uint32_t *urns = calloc(n, sizeof(uint32_t));
@@ -1184,7 +1237,9 @@ static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t
 
 	if (!urns)
 		return -ENOMEM;
-	rc = run(w, "BEGIN", err, errlen);
+	rc = ensure_years(w, g, n, err, errlen);
+	if (rc == 0)
+		rc = run(w, "BEGIN", err, errlen);
 	if (rc < 0)
 		goto out;
 

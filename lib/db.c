@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "rollcall/date.h"
+#include "rollcall/grants.h"
 #include "rollcall/migrations.h"
 
 /* The first line of the connection's last error (TERSE already leaves out DETAIL and CONTEXT;
@@ -228,10 +228,8 @@ static int current_version(PGconn *conn, long *v, char *err, size_t errlen)
 
 int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
 {
-	char sql[256];
 	long have = 0;
 	int rc;
-	int ay = date_academic_year((int32_t)(time(NULL) / 86400));
 
 	*applied = 0;
 	rc = db_exec(conn,
@@ -286,11 +284,15 @@ int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
 			goto out;
 		(*applied)++;
 	}
-	/* The register keeps six years plus the current one; make room for next year too. */
-	snprintf(sql, sizeof(sql),
-	         "SELECT rollcall_year_partition(y) FROM generate_series(%d, %d) AS y", ay - 7,
-	         ay + 1);
-	rc = db_exec(conn, sql, err, errlen);
+	/* Then who may do what (one classification, lib/grants.c), and a partition for every
+	 * year the register holds, under the same lock. */
+	rc = db_exec(conn, "BEGIN; SELECT pg_advisory_xact_lock(7243101)", err, errlen);
+	if (rc == 0)
+		rc = grants_apply(conn, err, errlen);
+	if (rc == 0)
+		rc = db_exec(conn, "SELECT rollcall_ensure_years(); COMMIT", err, errlen);
+	if (rc < 0)
+		PQclear(PQexec(conn, "ROLLBACK"));
 out:
 	return rc;
 }

@@ -49,8 +49,10 @@ int db_query_long(PGconn *conn, const char *sql, long *out, char *err, size_t er
 int db_schema_latest(void);
 
 /* Applies every compiled-in migration not applied yet, each in its own transaction under an
- * advisory lock (so two migrators do not race), then makes sure the register has partitions
- * for academic years today-7 .. today+1. *applied gets how many migrations ran. */
+ * advisory lock (so two migrators do not race), then the privileges of every object
+ * (grants_apply: -EPROTO when an object is not classified) and a partition for every academic
+ * year the register holds (rollcall_ensure_years). Connect as a member of rollcall_owner (the
+ * first time: a role with CREATEROLE, sql/010). *applied gets how many migrations ran. */
 int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 
