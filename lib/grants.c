@@ -60,14 +60,18 @@ static const grant_rule rules[] = {
         {"TABLE", "cohort_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
         {"TABLE", "category_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
         {"TABLE", "week_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
+        /* maintenance: written only by rollcall_retention */
+        {"TABLE", "maintenance_log", NULL, NULL, "SELECT"},
         /* functions: the SECURITY DEFINER ones run as the owner for exactly one role */
         {"FUNCTION", "rollcall_forbid_change()", NULL, NULL, NULL},
-        {"FUNCTION", "rollcall_academic_year(date)", NULL, NULL, NULL},
+        {"FUNCTION", "rollcall_academic_year(date)", NULL, NULL, "EXECUTE"},
         {"FUNCTION", "rollcall_register_years(date)", NULL, NULL, "EXECUTE"},
+        {"FUNCTION", "rollcall_year_name(integer)", NULL, NULL, "EXECUTE"},
         {"FUNCTION", "rollcall_partition_setup(regclass)", NULL, NULL, NULL},
         {"FUNCTION", "rollcall_year_partition(integer)", NULL, NULL, NULL},
         {"FUNCTION", "rollcall_ensure_year(integer)", "EXECUTE", NULL, NULL},
         {"FUNCTION", "rollcall_ensure_years()", NULL, NULL, NULL},
+        {"FUNCTION", "rollcall_retention()", NULL, "EXECUTE", NULL},
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))

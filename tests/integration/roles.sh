@@ -176,7 +176,7 @@ daemon_attacks=(
 	"update register_change set from_date = '2000-01-01'" "update school_key set revoked_at = null"
 	"insert into school_key (school_urn, public_key) values (123456, repeat('x', 40))"
 	"update school set name = 'x'" "insert into la values (999, 'x')" "delete from job"
-	"update job set state = 'done'" "select * from school_result"
+	"update job set state = 'done'" "select * from school_result" "select rollcall_retention()"
 )
 worker_attacks=(
 	"insert into mark_version (school_urn, date, pupil_id, session, version, code, batch_no) values (123456, '2024-09-03', 1, 0, 1, '/', 1)"
@@ -191,7 +191,7 @@ reporting_attacks=(
 	"select * from pupil_characteristic" "select * from enrolment_result"
 	"insert into job (kind) values ('cohorts')" "update job set state = 'dead'"
 	"insert into mark_version (school_urn, date, pupil_id, session, version, code, batch_no) values (123456, '2024-09-03', 1, 0, 1, '/', 1)"
-	"select rollcall_ensure_year(2024)" "delete from school_result"
+	"select rollcall_ensure_year(2024)" "select rollcall_retention()" "delete from school_result"
 )
 for sql in "${daemon_attacks[@]}"; do refused daemon "$sql"; done
 for sql in "${worker_attacks[@]}"; do refused worker "$sql"; done

@@ -60,15 +60,32 @@ static int usage(FILE *f)
 	        "index.html\n"
 	        "  jobs [--all]                  list queued, running and dead jobs (--all: done "
 	        "too)\n"
+	        "  retention                     the daily register maintenance: make every "
+	        "academic\n"
+	        "                                year's partition the register holds (the next one "
+	        "a\n"
+	        "                                year ahead), drop whole years older than six "
+	        "years\n"
+	        "                                plus the current one, prune register changes "
+	        "older "
+	        "than\n"
+	        "                                a week and jobs done a week or dead 30 days; "
+	        "prints\n"
+	        "                                and records what it did (shown by status)\n"
 	        "  benchmark list                list the national benchmarks reports compare "
 	        "with\n"
 	        "  benchmark import FILE         replace them from a CSV\n"
 	        "                                (year,phase,measure,cohort,percent,source)\n\n"
 	        "rollcalld reads keys at start and on SIGHUP (systemctl reload rollcalld).\n"
+	        "Each command connects with its own [database] key: owner_conninfo (migrate, "
+	        "school\n"
+	        "add/import, key add/revoke, benchmark import, demo), worker_conninfo (report,\n"
+	        "retention), reporting_conninfo (status, jobs and the lists); conninfo when that "
+	        "key\n"
+	        "is empty. ROLLCALL_DATABASE_<KEY> overrides a key.\n"
 	        "  -c, --config FILE   configuration file (default /etc/rollcall/rollcall.conf "
 	        "when\n"
-	        "                      it exists); ROLLCALL_DATABASE_CONNINFO overrides the "
-	        "database\n");
+	        "                      it exists)\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -452,6 +469,46 @@ static int cmd_key(ctx *c, int argc, char **argv)
 	return usage(stderr);
 }
 
+/* The register's academic years and what retention last did (sql/012's maintenance_log). */
+static int show_register(ctx *c)
+{
+	PGresult *res = exec(
+	        c,
+	        "WITH p AS (SELECT substring(c.relname FROM '^mark_version_([0-9]{4})$')::integer"
+	        "  AS y FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+	        "  WHERE i.inhparent = 'mark_version'::regclass),"
+	        " lastrun AS (SELECT max(run_at) AS at FROM maintenance_log),"
+	        " dropped AS (SELECT run_at, object, rows FROM maintenance_log"
+	        "  WHERE action = 'dropped' ORDER BY log_id DESC LIMIT 1)"
+	        " SELECT (SELECT coalesce(rollcall_year_name(min(y)) || ' to ' ||"
+	        "   rollcall_year_name(max(y)) || ' (' || count(*) || ' partitions)', 'none')"
+	        "   FROM p WHERE y IS NOT NULL),"
+	        " (SELECT rollcall_year_name(first_year)"
+	        "   FROM rollcall_register_years(current_date)),"
+	        " (SELECT coalesce(to_char(at, 'YYYY-MM-DD HH24:MI'), '') FROM lastrun),"
+	        " (SELECT coalesce(string_agg(l.action || ' ' || l.object ||"
+	        "   CASE WHEN l.action = 'created' THEN '' ELSE ' (rows: ' || l.rows || ')' END,"
+	        "   '; ' ORDER BY l.log_id), 'nothing to do') FROM maintenance_log l, lastrun"
+	        "   WHERE l.run_at = lastrun.at AND l.action <> 'run'),"
+	        " coalesce((SELECT object || ' (rows: ' || rows || ') on ' ||"
+	        "   to_char(run_at, 'YYYY-MM-DD') FROM dropped), '')",
+	        0, NULL);
+
+	if (!res)
+		return 1;
+	printf("\nregister: academic years %s; retention keeps %s onwards\n", PQgetvalue(res, 0, 0),
+	       PQgetvalue(res, 0, 1));
+	if (PQgetvalue(res, 0, 2)[0])
+		printf("retention: last run %s: %s\n", PQgetvalue(res, 0, 2),
+		       PQgetvalue(res, 0, 3));
+	else
+		printf("retention: never run (schedule 'rollcall retention' daily)\n");
+	if (PQgetvalue(res, 0, 4)[0])
+		printf("retention: last dropped %s\n", PQgetvalue(res, 0, 4));
+	PQclear(res);
+	return 0;
+}
+
 static int cmd_status(ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"school", required_argument, NULL, 's'},
@@ -509,7 +566,7 @@ static int cmd_status(ctx *c, int argc, char **argv)
 		printf("%-7s %7lld %10lld %10lld %8lld %-16s %8lld\n", "total", tp, tm, tv, tb, "",
 		       tr);
 	PQclear(res);
-	return 0;
+	return show_register(c);
 }
 
 static int cmd_demo(ctx *c, int argc, char **argv)
@@ -690,6 +747,42 @@ static int cmd_jobs(ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* The daily register maintenance, as the worker role (nothing nightly uses the owner): all of
+ * it is rollcall_retention (sql/012), a SECURITY DEFINER function only that role may run. */
+static int cmd_retention(ctx *c, int argc, char **argv)
+{
+	PGresult *res;
+	int acted = 0;
+
+	(void)argv;
+	if (argc != 1)
+		return usage(stderr);
+	if (connect_db(c, CONFIG_DB_WORKER))
+		return 1;
+	res = exec(c, "SELECT action, object, rows, detail FROM rollcall_retention()", 0, NULL);
+	if (!res)
+		return 1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *action = PQgetvalue(res, i, 0);
+
+		if (!strcmp(action, "run")) {
+			printf("retention: the register %s\n", PQgetvalue(res, i, 3));
+			continue;
+		}
+		acted++;
+		if (!strcmp(action, "created"))
+			printf("retention: created %s (%s)\n", PQgetvalue(res, i, 1),
+			       PQgetvalue(res, i, 3));
+		else
+			printf("retention: %s %s (%s; rows: %s)\n", action, PQgetvalue(res, i, 1),
+			       PQgetvalue(res, i, 3), PQgetvalue(res, i, 2));
+	}
+	if (!acted)
+		printf("retention: nothing to do\n");
+	PQclear(res);
+	return 0;
+}
+
 static int on_bench_row(void *user, const csvread_row *row)
 {
 	import_state *st = user;
@@ -829,6 +922,8 @@ int main(int argc, char **argv)
 		rc = cmd_report(&c, argc, argv);
 	else if (!strcmp(argv[0], "jobs"))
 		rc = cmd_jobs(&c, argc, argv);
+	else if (!strcmp(argv[0], "retention"))
+		rc = cmd_retention(&c, argc, argv);
 	else if (!strcmp(argv[0], "benchmark"))
 		rc = cmd_benchmark(&c, argc, argv);
 	else if (!strcmp(argv[0], "help"))
