@@ -76,12 +76,13 @@ static const grant_rule rules[] = {
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
-/* Every object of schema public that can carry privileges, as (kind, name): partitions go
- * with their parent, and sequences behind identity or serial columns with their table. */
+/* Every object of schema public that can carry privileges, as (kind, name, owned by
+ * rollcall_owner): partitions go with their parent, and sequences behind identity or serial
+ * columns with their table. */
 static const char objects_sql[] =
         "SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'"
         "  WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END,"
-        " c.relname::text FROM pg_class c"
+        " c.relname::text, c.relowner = '" GRANTS_OWNER "'::regrole FROM pg_class c"
         " WHERE c.relnamespace = 'public'::regnamespace"
         "  AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND NOT c.relispartition"
         "  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
@@ -89,7 +90,8 @@ static const char objects_sql[] =
         "   AND d.deptype IN ('a', 'i'))))"
         " UNION ALL"
         " SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,"
-        " p.proname || '(' || oidvectortypes(p.proargtypes) || ')' FROM pg_proc p"
+        " p.proname || '(' || oidvectortypes(p.proargtypes) || ')',"
+        " p.proowner = '" GRANTS_OWNER "'::regrole FROM pg_proc p"
         " WHERE p.pronamespace = 'public'::regnamespace"
         "  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
         "   AND d.objid = p.oid AND d.deptype = 'e')"
@@ -112,37 +114,33 @@ static void list_add(char *buf, size_t len, const char *kind, const char *name)
 		snprintf(buf + n, len - n, "%s%s %s", n ? ", " : "", kind, name);
 }
 
-/* Unclassified objects and classified ones that do not exist, as one message. */
-static int check(PGconn *conn, char *err, size_t errlen)
+/* Unclassified objects and classified ones that do not exist, as one message; owned[i] tells
+ * whether rules[i]'s object is rollcall_owner's already. */
+static int check(PGconn *conn, bool owned[NRULES], char *err, size_t errlen)
 {
 	char unknown[1024] = "", missing[1024] = "";
-	bool *seen = calloc(NRULES, sizeof(*seen));
+	bool seen[NRULES] = {false};
 	PGresult *res;
 	int rc = 0;
 
-	if (!seen) {
-		snprintf(err, errlen, "grants: out of memory");
-		return -ENOMEM;
-	}
 	res = db_params(conn, "grants: listing the schema", objects_sql, 0, NULL, err, errlen);
-	if (!res) {
-		free(seen);
+	if (!res)
 		return -EIO;
-	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		const grant_rule *r = find_rule(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
 
-		if (r)
+		if (r) {
 			seen[r - rules] = true;
-		else
+			owned[r - rules] = !strcmp(PQgetvalue(res, i, 2), "t");
+		} else {
 			list_add(unknown, sizeof(unknown), PQgetvalue(res, i, 0),
 			         PQgetvalue(res, i, 1));
+		}
 	}
 	PQclear(res);
 	for (size_t i = 0; i < NRULES; i++)
 		if (!seen[i])
 			list_add(missing, sizeof(missing), rules[i].kind, rules[i].object);
-	free(seen);
 	if (unknown[0] || missing[0]) {
 		snprintf(err, errlen, "grants: %s%s%s%s%s (lib/grants.c classifies every object)",
 		         unknown[0] ? "not classified: " : "", unknown,
@@ -167,16 +165,18 @@ static int run(PGconn *conn, const char *sql, const grant_rule *r, char *err, si
 	return 0;
 }
 
-static int apply_rule(PGconn *conn, const grant_rule *r, char *err, size_t errlen)
+/* owned: the object is rollcall_owner's already (ALTER ... OWNER would lock it for nothing). */
+static int apply_rule(PGconn *conn, const grant_rule *r, bool owned, char *err, size_t errlen)
 {
 	const char *on = !strcmp(r->kind, "VIEW") ? "TABLE" : r->kind;
 	const char *privs[3] = {r->daemon, r->worker, r->reporting};
 	const char *roles[3] = {GRANTS_DAEMON, GRANTS_WORKER, GRANTS_REPORTING};
 	char sql[1024];
-	int rc;
+	int rc = 0;
 
 	snprintf(sql, sizeof(sql), "ALTER %s %s OWNER TO " GRANTS_OWNER, r->kind, r->object);
-	rc = run(conn, sql, r, err, errlen);
+	if (!owned)
+		rc = run(conn, sql, r, err, errlen);
 	snprintf(sql, sizeof(sql),
 	         "REVOKE ALL ON %s %s FROM PUBLIC, " GRANTS_DAEMON ", " GRANTS_WORKER
 	         ", " GRANTS_REPORTING,
@@ -195,11 +195,12 @@ static int apply_rule(PGconn *conn, const grant_rule *r, char *err, size_t errle
 
 int grants_apply(PGconn *conn, char *err, size_t errlen)
 {
+	bool owned[NRULES] = {false};
 	PGresult *res;
-	int rc = check(conn, err, errlen);
+	int rc = check(conn, owned, err, errlen);
 
 	for (size_t i = 0; rc == 0 && i < NRULES; i++)
-		rc = apply_rule(conn, &rules[i], err, errlen);
+		rc = apply_rule(conn, &rules[i], owned[i], err, errlen);
 	if (rc < 0)
 		return rc;
 	/* The partitions: their parent's privileges, their own TRUNCATE trigger (sql/011). */

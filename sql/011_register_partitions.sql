@@ -33,7 +33,9 @@ BEGIN
                        ' FOR EACH STATEMENT EXECUTE FUNCTION public.rollcall_forbid_change()',
                        part);
     END IF;
-    EXECUTE format('ALTER TABLE %s OWNER TO rollcall_owner', part);
+    IF (SELECT relowner FROM pg_class WHERE oid = part) <> 'rollcall_owner'::regrole THEN
+        EXECUTE format('ALTER TABLE %s OWNER TO rollcall_owner', part);
+    END IF;
     FOR g IN SELECT DISTINCT a.grantee
                FROM pg_class c, aclexplode(c.relacl) a
               WHERE c.oid = part AND a.grantee <> c.relowner LOOP

@@ -137,7 +137,6 @@ rc_free_port() {
 # rc_configure: migrate, server key, configuration file $T/rollcall.conf.
 rc_configure() {
 	"$RC_BIN_ADMIN" migrate >/dev/null
-	rc_roles
 	RC_PORT=$(rc_free_port)
 	RC_ENDPOINT="tcp://127.0.0.1:$RC_PORT"
 	mkdir -p "$T/keys" "$T/spool" "$T/out"
@@ -159,6 +158,7 @@ rc_configure() {
 	[output]
 	output_dir = $T/out
 	EOF
+	rc_roles
 	export RC_CONF="$T/rollcall.conf"
 }
 
