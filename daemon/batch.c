@@ -47,13 +47,18 @@ int batch_pack_ack(const ingest_batch *ib, uint8_t **out, size_t *outlen)
 	}
 	ack.has_status = 1;
 	ack.status = ib->status;
+	if (ib->error[0])
+		ack.error = (char *)ib->error;
+	/* A refused or retried batch stored nothing: its ack carries no counts and no rows, so the
+	 * client never takes what a failed attempt had counted for stored. */
+	if (ib->status == ROLLCALL__BATCH_ACK__STATUS__REFUSED ||
+	    ib->status == ROLLCALL__BATCH_ACK__STATUS__RETRY)
+		goto pack;
 	ack.has_accepted = ack.has_rejected = ack.has_new_versions = ack.has_unchanged = 1;
 	ack.accepted = ib->accepted;
 	ack.rejected = (uint32_t)ib->nrej;
 	ack.new_versions = ib->new_versions;
 	ack.unchanged = ib->unchanged;
-	if (ib->error[0])
-		ack.error = (char *)ib->error;
 	if (ib->nrej) {
 		items = calloc(ib->nrej, sizeof(*items));
 		ptrs = calloc(ib->nrej, sizeof(*ptrs));
@@ -76,6 +81,7 @@ int batch_pack_ack(const ingest_batch *ib, uint8_t **out, size_t *outlen)
 		ack.n_rejections = ib->nrej;
 		ack.rejections = ptrs;
 	}
+pack:
 	*outlen = rollcall__batch_ack__get_packed_size(&ack);
 	*out = malloc(*outlen ? *outlen : 1);
 	if (!*out) {

@@ -123,6 +123,17 @@ static void set_status(ingest_batch *ib, Rollcall__BatchAck__Status st, const ch
 	va_end(ap);
 }
 
+/* A batch the register could not store. The client hears that, and which batch; the database's
+ * own text goes only to the daemon's log (its first line: DETAIL lines quote row values). */
+static void refuse_stored(ingest_batch *ib, const char *err)
+{
+	log_err("ingest: batch %s for URN %u could not be stored (%.*s)", ib->b->batch_id,
+	        ib->b->school_urn, (int)strcspn(err, "\n"), err);
+	set_status(ib, ROLLCALL__BATCH_ACK__STATUS__REFUSED,
+	           "the register could not store this batch (an error in the daemon or the "
+	           "database, logged there with the batch id); nothing of it was stored");
+}
+
 /* Commits group[0..n) and sets every batch's outcome (the acks are the main thread's). */
 static void commit_group(wthread *wt, ingest_batch **group, size_t n)
 {
@@ -132,8 +143,7 @@ static void commit_group(wthread *wt, ingest_batch **group, size_t n)
 
 	if (rc == -EIO && n > 1) {
 		/* Find the batch that fails: commit each alone. */
-		log_warning("ingest: group of %zu batches failed (%s); committing one by one", n,
-		            err);
+		log_warning("ingest: group of %zu batches failed; committing one by one", n);
 		for (size_t i = 0; i < n; i++) {
 			if (rc == -EAGAIN || rc == -ENOMEM) {
 				set_status(group[i], ROLLCALL__BATCH_ACK__STATUS__RETRY,
@@ -142,17 +152,16 @@ static void commit_group(wthread *wt, ingest_batch **group, size_t n)
 			}
 			rc = writer_commit(wt->w, &group[i], 1, err, sizeof(err));
 			if (rc == -EIO)
-				set_status(group[i], ROLLCALL__BATCH_ACK__STATUS__REFUSED,
-				           "the register could not store this batch (%s)", err);
+				refuse_stored(group[i], err);
 			else if (rc < 0)
 				set_status(group[i], ROLLCALL__BATCH_ACK__STATUS__RETRY,
 				           "database unavailable");
 		}
 	} else if (rc == -EIO) {
-		set_status(group[0], ROLLCALL__BATCH_ACK__STATUS__REFUSED,
-		           "the register could not store this batch (%s)", err);
+		refuse_stored(group[0], err);
 	} else if (rc < 0) {
-		log_err("ingest: commit of %zu batches failed (%s); clients will resend", n, err);
+		log_err("ingest: commit of %zu batches failed (%.*s); clients will resend", n,
+		        (int)strcspn(err, "\n"), err);
 		for (size_t i = 0; i < n; i++)
 			set_status(group[i], ROLLCALL__BATCH_ACK__STATUS__RETRY,
 			           "database unavailable");
@@ -464,8 +473,9 @@ static void refuse(ingest *in, ingest_batch *ib, const char *fmt, ...)
 	send_ack(in, ib);
 }
 
-/* Item validation that needs no database. */
-static int validate_items(ingest_batch *ib)
+/* Item validation that needs no database. Returns 0, or a negative errno with the reason the
+ * whole batch is refused in err (a bad header, or the decode budget exhausted). */
+static int validate_items(ingest_batch *ib, char *err, size_t errlen)
 {
 	const Rollcall__Batch *b = ib->b;
 	validate_window win;
@@ -474,15 +484,19 @@ static int validate_items(ingest_batch *ib)
 	int rc = 0;
 
 	validate_window_for(today, &win);
+	if (validate_batch(b, &win, &e) < 0) {
+		snprintf(err, errlen, "batch %s: %s", e.field, e.reason);
+		return -EPROTO;
+	}
 	ib->mark_code = wire_arena_alloc(ib->arena, b->n_marks + 1);
 	ib->pupil_ok = wire_arena_alloc(ib->arena, b->n_pupils + 1);
 	ib->contact_ok = wire_arena_alloc(ib->arena, b->n_contacts + 1);
 	ib->session_ok = wire_arena_alloc(ib->arena, b->n_sessions + 1);
 	if (!ib->mark_code || !ib->pupil_ok || !ib->contact_ok || !ib->session_ok)
-		return -ENOMEM;
+		rc = -ENOMEM;
 	for (size_t i = 0; rc == 0 && i < b->n_pupils; i++) {
 		const Rollcall__Pupil *p = b->pupils[i];
-		if (validate_pupil(p, today, &e) == 0)
+		if (validate_pupil(p, &win, &e) == 0)
 			ib->pupil_ok[i] = 1;
 		else
 			rc = batch_reject(ib, ROLLCALL__ITEM_KIND__PUPIL, (uint32_t)i, p->line,
@@ -511,6 +525,8 @@ static int validate_items(ingest_batch *ib)
 			                  NULL, e.field, e.reason);
 	}
 	ib->nrej_validated = ib->nrej;
+	if (rc < 0)
+		snprintf(err, errlen, "decoded batch exceeds the decode budget");
 	return rc;
 }
 
@@ -569,8 +585,8 @@ static int receive_one(ingest *in, ingest_batch **out)
 		refuse(in, ib, "this key may not write school %u", ib->b->school_urn);
 		goto out;
 	}
-	if (validate_items(ib) < 0) {
-		refuse(in, ib, "%s", "decoded batch exceeds the decode budget");
+	if (validate_items(ib, err, sizeof(err)) < 0) {
+		refuse(in, ib, "%s", err);
 		goto out;
 	}
 	*out = ib;

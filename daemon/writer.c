@@ -923,6 +923,18 @@ static int id_set_add(int32_t **v, size_t *n, size_t *cap, int32_t id)
 	return 0;
 }
 
+/* The field an amendment of an existing mark lacks (reason, who, when), or NULL. */
+static const char *amendment_missing(const Rollcall__Mark *m)
+{
+	if (!m->amendment_reason || !m->amendment_reason[0])
+		return "amendment_reason";
+	if (!m->recorded_by || !m->recorded_by[0])
+		return "recorded_by";
+	if (!m->has_recorded_at)
+		return "recorded_at";
+	return NULL;
+}
+
 /* Above this many pupils the date range alone selects the versions to read. */
 #define MAX_PUPIL_FILTER 2000
 
@@ -937,6 +949,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 	char *idlist = NULL;
 	cur_map cur = {0};
 	hist_set hist = {0};
+	const uint8_t code_z = codes_find("Z", 1)->id;
 	int rc = 0;
 
 	rc = latest_date(w, urn, &latest, err, errlen);
@@ -1000,6 +1013,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 			const Rollcall__Mark *m = ib->b->marks[k];
 			const pupil_ent *p;
 			const rc_code *code;
+			const char *missing;
 			cur_ent *e;
 			uint64_t key;
 			int16_t minutes = m->has_minutes_late ? (int16_t)m->minutes_late : -1;
@@ -1015,11 +1029,17 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 				            "pupil is not on the admission register");
 				continue;
 			}
-			if (m->date < p->admitted || m->date > p->left) {
+			/* Z (prospective pupil) is the one code a day before admission may carry
+			 * (domain.md §2); nothing is marked after the leaving day. */
+			if ((m->date < p->admitted && ib->mark_code[k] != code_z) ||
+			    m->date > p->left) {
 				char d[11], why[96];
 
-				snprintf(why, sizeof(why), "pupil is not on roll on %s",
-				         date_format(m->date, d));
+				snprintf(why, sizeof(why), "pupil is not on roll on %s%s",
+				         date_format(m->date, d),
+				         m->date < p->admitted
+				                 ? " (only Z is accepted before admission)"
+				                 : "");
 				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line,
 				            m->upn, "date", why);
 				continue;
@@ -1034,16 +1054,17 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 				ib->accepted++;
 				continue;
 			}
-			if (e->key && (!m->amendment_reason || !m->amendment_reason[0])) {
+			/* An amendment keeps why, who and when (domain.md §1, contract.md §1). */
+			if (e->key && (missing = amendment_missing(m))) {
 				const rc_code *old = codes_by_id(e->code);
 				char why[128];
 
 				snprintf(why, sizeof(why),
 				         "required to change the current mark ('%s' to '%s'%s)",
-				         old ? old->code : "?", m->code,
+				         old ? old->code : "?", codes_by_id(ib->mark_code[k])->code,
 				         e->code == ib->mark_code[k] ? ", minutes late" : "");
 				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line,
-				            m->upn, "amendment_reason", why);
+				            m->upn, missing, why);
 				continue;
 			}
 			version = e->key ? (int16_t)(e->version + 1) : 1;
@@ -1111,6 +1132,19 @@ out:
 	return rc;
 }
 
+/* Whether a rejected item's UPN is kept with the rejection: 13 upper-case letters and digits
+ * (a wrong check letter still identifies the pupil for the school; anything else is not an
+ * identifier, and may not even be text PostgreSQL accepts). */
+static bool upn_shaped(const char *upn)
+{
+	if (!upn || strlen(upn) != 13)
+		return false;
+	for (const char *p = upn; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
 static int copy_rejections(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
 {
 	bool any = false;
@@ -1139,8 +1173,7 @@ static int copy_rejections(writer *w, ingest_batch **g, size_t n, char *err, siz
 			copybuf_int2(&w->cb, (int16_t)r->kind);
 			copybuf_int4(&w->cb, (int32_t)r->index);
 			copybuf_int4(&w->cb, (int32_t)r->line);
-			/* Only a well-formed UPN is kept: a malformed one is not an identifier. */
-			copybuf_cstr(&w->cb, r->upn && strlen(r->upn) == 13 ? r->upn : NULL);
+			copybuf_cstr(&w->cb, upn_shaped(r->upn) ? r->upn : NULL);
 			copybuf_cstr(&w->cb, r->field);
 			copybuf_cstr(&w->cb, r->reason);
 			rc = flush_if_big(w, err, errlen);

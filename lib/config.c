@@ -302,3 +302,26 @@ size_t config_dump(const rc_config *cfg, char *buf, size_t buflen)
 	}
 	return n;
 }
+
+size_t config_key_count(void)
+{
+	return NKEYS;
+}
+
+int config_key_get(size_t i, config_key_info *info)
+{
+	const key_def *k;
+
+	if (i >= NKEYS)
+		return -ERANGE;
+	k = &keys[i];
+	info->section = k->section;
+	info->name = k->name;
+	info->help = k->help;
+	info->deflt = k->deflt ? k->deflt : "";
+	info->is_int = k->type == T_INT;
+	info->min = k->min;
+	info->max = k->max;
+	env_name(k, info->env, sizeof(info->env));
+	return 0;
+}

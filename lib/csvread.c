@@ -38,6 +38,7 @@ typedef struct reader {
 	bool row_open;    /* a row has begun and not yet ended */
 	bool in_quote;    /* inside a quoted field (quote parity; exact for strict CSV) */
 	size_t row_bytes; /* raw bytes of the open row, for MAX_ROW_BYTES */
+	bool skipping;    /* the open row passed MAX_ROW_BYTES: read to its end, not parsed */
 
 	/* header */
 	bool have_header;
@@ -256,6 +257,41 @@ static int no_space(unsigned char c)
 	return 0;
 }
 
+static int parser_init(reader *r)
+{
+	if (csv_init(&r->parser, CSV_STRICT) != 0)
+		return -ENOMEM;
+	csv_set_space_func(&r->parser, no_space);
+	csv_set_blk_size(&r->parser, 4096);
+	return 0;
+}
+
+/* The open row is too long to be a register row: it becomes that row's rejection, and the rest
+ * of it is read without parsing (quote parity still finds where it ends), so the rows after it
+ * are read as usual and memory stays bounded. The parser starts afresh for the next row. */
+static int skip_start(reader *r)
+{
+	csv_free(&r->parser);
+	r->nfields = 0;
+	r->used = 0;
+	r->skipping = true;
+	if (parser_init(r) < 0) {
+		set_err(r, "%s:%lu: out of memory", r->path, r->row_line);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void skip_end(reader *r)
+{
+	char msg[100];
+
+	snprintf(msg, sizeof(msg), "row longer than %d bytes; skipped", MAX_ROW_BYTES);
+	problem(r, r->row_line, 0, true, msg);
+	r->skipping = false;
+	r->row_open = false;
+}
+
 /* Feeds one piece of input to libcsv: a whole line with its '\n', or the part of a line that
  * ends a read chunk. Feeding line by line is what lets a row know the line it started on even
  * when a quoted field spans lines, and lets a callback's stop take effect within one line. */
@@ -279,6 +315,14 @@ static int feed(reader *r, const char *s, size_t n, bool ends_line)
 		r->in_quote = !r->in_quote;
 		q++;
 	}
+	if (r->skipping) {
+		if (ends_line) {
+			r->line++;
+			if (!r->in_quote)
+				skip_end(r);
+		}
+		return 0;
+	}
 	if (csv_parse(&r->parser, s, n, on_field, on_row, r) != n) {
 		if (r->stop)
 			return r->rc;
@@ -299,9 +343,10 @@ static int feed(reader *r, const char *s, size_t n, bool ends_line)
 		r->row_open = r->in_quote;
 	}
 	if (r->row_open && r->row_bytes > MAX_ROW_BYTES) {
-		set_err(r, "%s:%lu: row longer than %d bytes%s", r->path, r->row_line,
-		        MAX_ROW_BYTES, r->in_quote ? " (unterminated quoted field?)" : "");
-		return -EINVAL;
+		int rc = skip_start(r);
+
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -362,13 +407,11 @@ int csvread_file(const char *path, const csvread_column *cols, size_t ncols, csv
 		rc = -ENOMEM;
 		goto out;
 	}
-	if (csv_init(&r->parser, CSV_STRICT) != 0) {
+	if (parser_init(r) < 0) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	parser_ready = true;
-	csv_set_space_func(&r->parser, no_space);
-	csv_set_blk_size(&r->parser, 4096);
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -404,6 +447,8 @@ int csvread_file(const char *path, const csvread_column *cols, size_t ncols, csv
 		rc = -EINVAL;
 		goto out;
 	}
+	if (r->skipping) /* the long row was the last, without a line end */
+		skip_end(r);
 	/* Delivers a last row that has no line end. */
 	if (csv_fini(&r->parser, on_field, on_row, r) != 0 && !r->stop) {
 		set_err(r, "%s:%lu: %s", path, r->row_line, csv_strerror(csv_error(&r->parser)));

@@ -1,4 +1,5 @@
-/* Item-level validation shared by rollcalld and rollcall-push. */
+/* Item-level validation shared by rollcalld and rollcall-push: the one place where an item's own
+ * rules live (the push client's readers only turn text into typed fields). */
 #include "rollcall/validate.h"
 
 #include <errno.h>
@@ -8,8 +9,15 @@
 
 #include "rollcall/codes.h"
 #include "rollcall/date.h"
+#include "rollcall/ncyear.h"
 #include "rollcall/upn.h"
+#include "rollcall/utf8.h"
 #include "rollcall/wire.h"
+
+#define USEC_PER_DAY (86400LL * 1000000LL)
+
+/* Dates of birth and admission dates further back than this are not a pupil's. */
+#define OLDEST_DAY 7305 /* 1990-01-01 */
 
 static int fail(validate_error *e, const char *field, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -27,19 +35,33 @@ static int fail(validate_error *e, const char *field, const char *fmt, ...)
 
 void validate_window_for(int32_t today, validate_window *w)
 {
+	w->today = today;
 	w->first_day = date_academic_year_start(date_academic_year(today) - 6);
 	w->last_day = today + 1;
 }
 
-static int check_text(validate_error *e, const char *field, const char *s, size_t max, int required)
+int validate_text(const char *field, const char *s, size_t max_chars, bool required,
+                  validate_error *e)
 {
+	size_t len, bad = 0;
+	long chars;
+
 	if (!s || !s[0])
 		return required ? fail(e, field, "required") : 0;
-	if (strlen(s) > max)
-		return fail(e, field, "longer than %zu characters", max);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
+	len = strlen(s);
+	/* The value is never quoted back: it may be a name or an address. */
+	chars = utf8_count(s, len, &bad);
+	if (chars < 0)
+		return fail(e, field, "not valid UTF-8 (byte %zu)", bad + 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f ||
+		    (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] < 0xa0))
 			return fail(e, field, "contains a control character");
+	}
+	if ((size_t)chars > max_chars)
+		return fail(e, field, "longer than %zu characters", max_chars);
 	return 0;
 }
 
@@ -54,50 +76,87 @@ static int check_upn(validate_error *e, const char *upn)
 	return 0;
 }
 
-static int one_of(const char *s, const char *const *allowed)
+static bool one_of(const char *s, const char *const *allowed)
 {
 	for (; *allowed; allowed++)
 		if (!strcmp(s, *allowed))
-			return 1;
+			return true;
+	return false;
+}
+
+/* A date field within [first, last]; personal dates (birth) are never quoted back. */
+static int check_date(validate_error *e, const char *field, int32_t day, int32_t first,
+                      int32_t last, bool personal)
+{
+	char d[11], a[11], b[11];
+
+	if (day >= first && day <= last)
+		return 0;
+	if (personal)
+		return fail(e, field, "not a plausible date for a pupil");
+	if (day < first)
+		return fail(e, field, "%s is before %s", date_format(day, d),
+		            date_format(first, a));
+	return fail(e, field, "%s is after %s", date_format(day, d), date_format(last, b));
+}
+
+int validate_batch(const Rollcall__Batch *b, const validate_window *w, validate_error *e)
+{
+	int rc;
+
+	if ((rc = validate_text("source", b->source, 32, false, e)) < 0)
+		return rc;
+	if (b->has_exported_on &&
+	    (rc = check_date(e, "exported_on", b->exported_on, OLDEST_DAY, w->last_day, false)) < 0)
+		return rc;
 	return 0;
 }
 
-int validate_pupil(const Rollcall__Pupil *p, int32_t today, validate_error *e)
+int validate_pupil(const Rollcall__Pupil *p, const validate_window *w, validate_error *e)
 {
 	static const char *const sexes[] = {"M", "F", "U", NULL};
-	static const char *const years[] = {"N1", "N2", "R", "1",  "2",  "3",  "4",  "5",  "6",
-	                                    "7",  "8",  "9", "10", "11", "12", "13", "14", NULL};
 	static const char *const sens[] = {"N", "K", "E", NULL};
 	static const char *const care[] = {"", "CIN", "CPP", "CLA", NULL};
+	/* Admissions and leaving dates are entered ahead (a place offered for next term). */
+	int32_t ahead = w->today + 366;
 	int rc;
 
 	if ((rc = check_upn(e, p->upn)) < 0 ||
-	    (rc = check_text(e, "surname", p->surname, WIRE_MAX_NAME, 1)) < 0 ||
-	    (rc = check_text(e, "forename", p->forename, WIRE_MAX_NAME, 1)) < 0 ||
-	    (rc = check_text(e, "preferred_forename", p->preferred_forename, WIRE_MAX_NAME, 0)) <
+	    (rc = validate_text("surname", p->surname, WIRE_MAX_NAME, true, e)) < 0 ||
+	    (rc = validate_text("forename", p->forename, WIRE_MAX_NAME, true, e)) < 0 ||
+	    (rc = validate_text("preferred_forename", p->preferred_forename, WIRE_MAX_NAME, false,
+	                        e)) < 0 ||
+	    (rc = validate_text("leaving_reason", p->leaving_reason, WIRE_MAX_REASON, false, e)) <
 	            0 ||
-	    (rc = check_text(e, "leaving_reason", p->leaving_reason, WIRE_MAX_REASON, 0)) < 0 ||
-	    (rc = check_text(e, "address_line1", p->address_line1, WIRE_MAX_TEXT, 0)) < 0 ||
-	    (rc = check_text(e, "address_line2", p->address_line2, WIRE_MAX_TEXT, 0)) < 0 ||
-	    (rc = check_text(e, "town", p->town, WIRE_MAX_TEXT, 0)) < 0 ||
-	    (rc = check_text(e, "postcode", p->postcode, 16, 0)) < 0 ||
-	    (rc = check_text(e, "ethnicity", p->ethnicity, 16, 0)) < 0)
+	    (rc = validate_text("address_line1", p->address_line1, WIRE_MAX_TEXT, false, e)) < 0 ||
+	    (rc = validate_text("address_line2", p->address_line2, WIRE_MAX_TEXT, false, e)) < 0 ||
+	    (rc = validate_text("town", p->town, WIRE_MAX_TEXT, false, e)) < 0 ||
+	    (rc = validate_text("postcode", p->postcode, 16, false, e)) < 0 ||
+	    (rc = validate_text("ethnicity", p->ethnicity, 16, false, e)) < 0)
 		return rc;
-	/* Dates of birth are personal: the reason never echoes the value. */
 	if (!p->has_date_of_birth)
 		return fail(e, "date_of_birth", "required");
-	if (p->date_of_birth > today || p->date_of_birth < date_from_ymd(1990, 1, 1))
-		return fail(e, "date_of_birth", "not a plausible date of birth for a pupil");
+	if ((rc = check_date(e, "date_of_birth", p->date_of_birth, OLDEST_DAY, w->today, true)) < 0)
+		return rc;
 	if (!p->has_admission_date)
 		return fail(e, "admission_date", "required");
 	if (p->admission_date < p->date_of_birth)
 		return fail(e, "admission_date", "before the date of birth");
+	if ((rc = check_date(e, "admission_date", p->admission_date, OLDEST_DAY, ahead, false)) < 0)
+		return rc;
 	if (p->has_leaving_date && p->leaving_date < p->admission_date)
 		return fail(e, "leaving_date", "before the admission date");
+	if (p->has_leaving_date &&
+	    (rc = check_date(e, "leaving_date", p->leaving_date, OLDEST_DAY, ahead, false)) < 0)
+		return rc;
+	if (p->has_effective_from && (rc = check_date(e, "effective_from", p->effective_from,
+	                                              OLDEST_DAY, w->last_day, false)) < 0)
+		return rc;
 	if (p->sex && p->sex[0] && !one_of(p->sex, sexes))
 		return fail(e, "sex", "must be M, F or U");
-	if (p->nc_year && p->nc_year[0] && !one_of(p->nc_year, years))
-		return fail(e, "nc_year", "must be N1, N2, R or 1..14");
+	if (p->nc_year && p->nc_year[0] &&
+	    ncyear_parse(p->nc_year, strlen(p->nc_year)) == NCYEAR_UNKNOWN)
+		return fail(e, "nc_year", "must be " NCYEAR_EXPECTED);
 	if (p->sen && p->sen[0] && !one_of(p->sen, sens))
 		return fail(e, "sen", "must be N, K or E");
 	if (p->social_care && !one_of(p->social_care, care))
@@ -110,13 +169,13 @@ int validate_contact(const Rollcall__Contact *c, validate_error *e)
 	int rc;
 
 	if ((rc = check_upn(e, c->upn)) < 0 ||
-	    (rc = check_text(e, "name", c->name, WIRE_MAX_NAME, 1)) < 0 ||
-	    (rc = check_text(e, "relationship", c->relationship, WIRE_MAX_TEXT, 0)) < 0 ||
-	    (rc = check_text(e, "address", c->address, WIRE_MAX_REASON, 0)) < 0 ||
-	    (rc = check_text(e, "phone", c->phone, 40, 0)) < 0)
+	    (rc = validate_text("name", c->name, WIRE_MAX_NAME, true, e)) < 0 ||
+	    (rc = validate_text("relationship", c->relationship, WIRE_MAX_TEXT, false, e)) < 0 ||
+	    (rc = validate_text("address", c->address, WIRE_MAX_REASON, false, e)) < 0 ||
+	    (rc = validate_text("phone", c->phone, 40, false, e)) < 0)
 		return rc;
-	if (c->has_priority && c->priority > 99)
-		return fail(e, "priority", "must be 0..99");
+	if (c->has_priority && (c->priority < 1 || c->priority > VALIDATE_PRIORITY_MAX))
+		return fail(e, "priority", "must be 1..%d", VALIDATE_PRIORITY_MAX);
 	return 0;
 }
 
@@ -155,8 +214,16 @@ int validate_mark(const Rollcall__Mark *m, const validate_window *w, uint8_t *co
 		return fail(e, "code", "%s", why);
 	if (m->has_minutes_late && m->minutes_late > WIRE_MAX_MINUTES)
 		return fail(e, "minutes_late", "must be 0..%d", WIRE_MAX_MINUTES);
-	if ((rc = check_text(e, "recorded_by", m->recorded_by, WIRE_MAX_TEXT, 0)) < 0 ||
-	    (rc = check_text(e, "amendment_reason", m->amendment_reason, WIRE_MAX_REASON, 0)) < 0)
+	if (m->has_recorded_at && (m->recorded_at < (int64_t)w->first_day * USEC_PER_DAY ||
+	                           m->recorded_at >= ((int64_t)w->last_day + 1) * USEC_PER_DAY)) {
+		char f[11], l[11];
+
+		return fail(e, "recorded_at", "must be between %sT00:00:00Z and %sT23:59:59Z",
+		            date_format(w->first_day, f), date_format(w->last_day, l));
+	}
+	if ((rc = validate_text("recorded_by", m->recorded_by, WIRE_MAX_TEXT, false, e)) < 0 ||
+	    (rc = validate_text("amendment_reason", m->amendment_reason, WIRE_MAX_REASON, false,
+	                        e)) < 0)
 		return rc;
 	*code_id = code->id;
 	return 0;

@@ -1,5 +1,5 @@
 -- Rollcall schema, version 10: least-privilege roles (issue 9). Four group roles (NOLOGIN);
--- each program logs in as a member of its own (README, "Running it for real"):
+-- each program logs in as its role, or as a member of it (README, "Database and roles"):
 --   rollcall_owner      owns every object and runs the migrations; nothing unattended uses it
 --   rollcall_daemon     rollcalld: appends to the register and the admission register, writes
 --                       the batch ledger, rejected items, register changes and jobs

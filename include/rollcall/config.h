@@ -65,4 +65,23 @@ const char *config_conninfo(const rc_config *cfg, config_db_role role);
  * that was needed, like snprintf. */
 size_t config_dump(const rc_config *cfg, char *buf, size_t buflen);
 
+/* One key of the configuration table as documentation sees it (rollcall.conf(5) is generated
+ * from these at build time, so the manual cannot drift from the parser). */
+typedef struct config_key_info {
+	const char *section; /* "database", "daemon", ... */
+	const char *name;
+	const char *help;
+	const char *deflt; /* the default as text; "" when there is none */
+	bool is_int;       /* a whole number within min..max; else text of at most max bytes */
+	long min, max;
+	char env[96]; /* the environment variable that overrides it: ROLLCALL_<SECTION>_<KEY> */
+} config_key_info;
+
+/* The number of keys in the configuration table. */
+size_t config_key_count(void);
+
+/* Fills *info with key i of the table, in table order (sections stay together). Returns 0, or
+ * -ERANGE when i >= config_key_count(). The strings are static; the caller keeps info. */
+int config_key_get(size_t i, config_key_info *info) __attribute__((warn_unused_result));
+
 #endif

@@ -27,7 +27,9 @@ daemon_start
 push 123456 "$T/x"
 cp "$T/push.err" "$T/push1.err"; cp "$T/push.out" "$T/push1.out"
 assert_eq "$PUSH_STATUS" 4 "a batch the database cannot store is refused"
-assert_grep 'violates check constraint "test_refuse_sentinel"' "$T/push1.err" "the refusal names the constraint"
+assert_grep "could not store this batch" "$T/push1.err" "the school is told the batch was not stored"
+assert_grep 'could not be stored \(database: new row for relation "pupil" violates check constraint "test_refuse_sentinel"\)' \
+	"$T/daemon.log" "the daemon's log names the constraint"
 
 # 2. rollcalld: the register refuses the marks (the binary COPY into mark_version).
 psql_val "alter table pupil drop constraint test_refuse_sentinel;
@@ -36,7 +38,8 @@ touch "$T"/x/*.csv  # a new night's export with the same rows (an unchanged one 
 push 123456 "$T/x"
 cp "$T/push.err" "$T/push2.err"; cp "$T/push.out" "$T/push2.out"
 assert_eq "$PUSH_STATUS" 4 "a batch whose marks the register refuses is refused"
-assert_grep 'violates check constraint "test_refuse_recorder"' "$T/push2.err" "the refusal names the constraint"
+assert_grep "could not store this batch" "$T/push2.err" "the school is told the batch was not stored"
+assert_grep 'violates check constraint "test_refuse_recorder"' "$T/daemon.log" "the daemon's log names the constraint"
 assert_eq "$(psql_val "select count(*) from mark_version")" "0" "no mark of the refused batch is stored"
 
 # The same rows land once nothing refuses them (so the rows themselves were good).

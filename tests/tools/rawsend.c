@@ -6,7 +6,8 @@
  *   MODE garbage N           N random bytes
  *   MODE frames              a two-frame message
  *   MODE empties N           a batch with N empty marks (decode-budget test)
- * Prints "status=<STATUS> accepted=N rejected=N error=<text>" or "noanswer" after 5 s. */
+ * Prints "status=<STATUS> accepted=N rejected=N error=<text>" or "noanswer" after 5 s, then
+ * each rejection as "file:line: field: reason". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,12 @@ int main(int argc, char **argv)
 		printf("status=%s accepted=%u rejected=%u error=%s\n",
 		       ack->status <= 3 ? names[ack->status] : "?", ack->accepted, ack->rejected,
 		       ack->error ? ack->error : "");
+		for (size_t i = 0; i < ack->n_rejections; i++) {
+			const Rollcall__Rejection *r = ack->rejections[i];
+
+			printf("%s:%u: %s: %s\n", wire_kind_file(r->kind), r->line,
+			       r->field ? r->field : "", r->reason ? r->reason : "");
+		}
 		rollcall__batch_ack__free_unpacked(ack, NULL);
 	}
 out:

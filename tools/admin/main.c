@@ -85,7 +85,8 @@ static int usage(FILE *f)
 	        "is empty. ROLLCALL_DATABASE_<KEY> overrides a key.\n"
 	        "  -c, --config FILE   configuration file (default /etc/rollcall/rollcall.conf "
 	        "when\n"
-	        "                      it exists)\n");
+	        "                      it exists)\n"
+	        "  -h, --help          show this help\n");
 	return f == stdout ? 0 : 2;
 }
 

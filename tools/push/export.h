@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "rollcall/rollcall.pb-c.h"
+#include "rollcall/validate.h"
 
 /* Receives what a reader produces. Item pointers are valid only during the call: the sink packs
  * or copies what it keeps. Every item has its source line set (item->line, has_line). A callback
@@ -43,5 +44,19 @@ int export_read_csv_dir(const char *dir, const export_sink *sink, export_info *i
  * <AttendSessions> when present. Same return convention as export_read_csv_dir. */
 int export_read_ctf(const char *path, const export_sink *sink, export_info *info, char *err,
                     size_t errlen) __attribute__((warn_unused_result));
+
+/* A sink in front of another that applies the item rules of lib/validate (the daemon's own) to
+ * every item: an item that breaks one goes to next->reject as "file: line: field: reason" with
+ * the daemon's words, the rest to next. The readers only turn text into typed fields. */
+typedef struct export_checker {
+	export_sink sink; /* give this to the reader */
+	const export_sink *next;
+	validate_window win;
+	const char *file; /* the file items come from (a CTF's name); NULL: by kind ("marks.csv") */
+} export_checker;
+
+/* Sets c up in front of next (borrowed) with the rules as of day today. */
+void export_checker_init(export_checker *c, const export_sink *next, int32_t today,
+                         const char *file);
 
 #endif

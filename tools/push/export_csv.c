@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "rollcall/codes.h"
 #include "rollcall/csvread.h"
 #include "rollcall/date.h"
 #include "rollcall/upn.h"
@@ -27,10 +26,13 @@ typedef struct row_vals {
 	size_t n[CSVREAD_MAX_COLUMNS];
 } row_vals;
 
-/* Validates one row and, when it is good, hands its item to the sink. Returns the sink's
- * result; a rejected row sets *bad to the field at fault and its reason into why. */
-typedef int (*row_emit_fn)(const row_vals *v, uint32_t line, const export_sink *sink,
-                           const char **bad, char *why, size_t whylen);
+typedef struct csv_ctx csv_ctx;
+
+/* Turns one row into its item and, when the text parses, hands it to the sink (which applies
+ * the item rules of lib/validate). Returns the sink's result; a row that does not parse sets
+ * *bad to the field at fault and its reason into why. */
+typedef int (*row_emit_fn)(csv_ctx *c, const row_vals *v, uint32_t line, const char **bad,
+                           char *why, size_t whylen);
 
 typedef struct csv_file_def {
 	const char *name;
@@ -40,11 +42,21 @@ typedef struct csv_file_def {
 	row_emit_fn emit;
 } csv_file_def;
 
-typedef struct csv_ctx {
+/* The pupils.csv rows seen so far, by UPN: a UPN may appear again only for another spell on
+ * roll (a re-admission), never twice for the same days. */
+typedef struct spell_seen {
+	char upn[UPN_LEN + 1]; /* "" : empty slot */
+	uint32_t line;
+	int32_t first, last; /* admission and leaving day (INT32_MAX while on roll) */
+} spell_seen;
+
+struct csv_ctx {
 	const export_sink *sink;
 	const csv_file_def *def;
 	int err; /* -ENOMEM while loading a row */
-} csv_ctx;
+	spell_seen *seen;
+	size_t nseen, capseen; /* capseen: power of two, 0 before the first pupil */
+};
 
 /* Column lists, in the contract's order; the enums index them. */
 enum { CAL_DATE, CAL_SESSION, CAL_OPEN, CAL_N };
@@ -137,15 +149,6 @@ static const csvread_column mark_cols[M_N] = {
         [M_AMENDMENT_REASON] = {"amendment_reason", false},
 };
 
-#define MINUTES_LATE_MAX 600
-#define PRIORITY_MAX     99
-
-static const char *const sex_values[] = {"M", "F", "U", NULL};
-static const char *const sen_values[] = {"N", "K", "E", NULL};
-static const char *const social_values[] = {"", "CIN", "CPP", "CLA", NULL};
-static const char *const nc_year_values[] = {"N1", "N2", "R", "1",  "2",  "3",  "4",  "5",  "6",
-                                             "7",  "8",  "9", "10", "11", "12", "13", "14", NULL};
-
 static bool is_blank(char ch)
 {
 	return ch == ' ' || ch == '\t';
@@ -229,18 +232,6 @@ fail(char *why, size_t whylen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int need(const row_vals *v, int i, char *why, size_t whylen)
-{
-	return has(v, i) ? 0 : fail(why, whylen, "required");
-}
-
-static int get_upn(const row_vals *v, int i, char *why, size_t whylen)
-{
-	if (!has(v, i))
-		return fail(why, whylen, "required");
-	return upn_check(v->v[i], v->n[i], why, whylen);
-}
-
 /* An optional date; personal dates (date of birth) are never quoted back. */
 static int get_date(const row_vals *v, int i, bool personal, protobuf_c_boolean *has_out,
                     int32_t *out, char *why, size_t whylen)
@@ -275,26 +266,6 @@ static int get_yn(const row_vals *v, int i, protobuf_c_boolean *has_out, protobu
 	return 0;
 }
 
-/* A field that must be one of values (a NULL-terminated list; "" in it allows empty). Sets *out
- * to the field, or leaves it NULL when the field is absent or empty and "" is not a value. */
-static int get_oneof(const row_vals *v, int i, const char *const *values, const char *expect,
-                     char **out, char *why, size_t whylen)
-{
-	char e[ECHO_MAX + 4];
-
-	*out = NULL;
-	if (!v->v[i])
-		return 0;
-	for (size_t k = 0; values[k]; k++)
-		if (strcmp(v->v[i], values[k]) == 0) {
-			*out = (char *)v->v[i];
-			return 0;
-		}
-	if (v->n[i] == 0)
-		return 0;
-	return fail(why, whylen, "must be %s, got '%s'", expect, echo(v->v[i], v->n[i], e));
-}
-
 static int get_session(const row_vals *v, int i, protobuf_c_boolean *has_out,
                        Rollcall__Session *out, char *why, size_t whylen)
 {
@@ -302,7 +273,7 @@ static int get_session(const row_vals *v, int i, protobuf_c_boolean *has_out,
 
 	*has_out = 0;
 	if (!has(v, i))
-		return fail(why, whylen, "required");
+		return 0;
 	if (strcmp(v->v[i], "AM") == 0)
 		*out = ROLLCALL__SESSION__AM;
 	else if (strcmp(v->v[i], "PM") == 0)
@@ -313,9 +284,10 @@ static int get_session(const row_vals *v, int i, protobuf_c_boolean *has_out,
 	return 0;
 }
 
-/* An optional decimal integer min..max (digits only, no sign). */
-static int get_uint(const row_vals *v, int i, uint32_t min, uint32_t max,
-                    protobuf_c_boolean *has_out, uint32_t *out, char *why, size_t whylen)
+/* An optional whole number (digits only, no sign, at most UINT32_MAX); its range is a rule of
+ * lib/validate. */
+static int get_uint(const row_vals *v, int i, protobuf_c_boolean *has_out, uint32_t *out, char *why,
+                    size_t whylen)
 {
 	char e[ECHO_MAX + 4];
 	uint64_t x = 0;
@@ -326,15 +298,81 @@ static int get_uint(const row_vals *v, int i, uint32_t min, uint32_t max,
 	for (size_t k = 0; k < v->n[i]; k++) {
 		char ch = v->v[i][k];
 
-		if (ch < '0' || ch > '9' || (x = x * 10 + (uint64_t)(ch - '0')) > max)
-			return fail(why, whylen, "must be an integer %u..%u, got '%s'", min, max,
+		if (ch < '0' || ch > '9' || (x = x * 10 + (uint64_t)(ch - '0')) > UINT32_MAX)
+			return fail(why, whylen, "not a whole number: '%s'",
 			            echo(v->v[i], v->n[i], e));
 	}
-	if (x < min)
-		return fail(why, whylen, "must be an integer %u..%u, got '%s'", min, max,
-		            echo(v->v[i], v->n[i], e));
 	*out = (uint32_t)x;
 	*has_out = 1;
+	return 0;
+}
+
+static uint64_t upn_hash(const char *upn)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < UPN_LEN; i++)
+		h = (h ^ (unsigned char)upn[i]) * 1099511628211ull;
+	return h ^ (h >> 31);
+}
+
+/* The slot of upn in the open-addressing table (an empty one when it is not there). */
+static spell_seen *spell_slot(csv_ctx *c, const char *upn)
+{
+	size_t i = upn_hash(upn) & (c->capseen - 1);
+
+	while (c->seen[i].upn[0] && memcmp(c->seen[i].upn, upn, UPN_LEN))
+		i = (i + 1) & (c->capseen - 1);
+	return &c->seen[i];
+}
+
+static int spell_grow(csv_ctx *c)
+{
+	csv_ctx bigger = {.capseen = c->capseen ? c->capseen * 2 : 1024};
+
+	bigger.seen = calloc(bigger.capseen, sizeof(*bigger.seen));
+	if (!bigger.seen)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->capseen; i++)
+		if (c->seen[i].upn[0])
+			*spell_slot(&bigger, c->seen[i].upn) = c->seen[i];
+	free(c->seen);
+	c->seen = bigger.seen;
+	c->capseen = bigger.capseen;
+	return 0;
+}
+
+/* A pupils.csv row for a UPN seen before is a second spell on roll (a re-admission, contract.md
+ * §1) only when the two spells do not overlap; otherwise it is the same pupil twice and is
+ * rejected, naming the first row. Only the latest row per UPN is remembered: an export lists a
+ * pupil's spells oldest first, and a row overlapping an older one overlaps the latest too in
+ * every export that lists them in order. Returns 0, -EINVAL (reason in why) or -ENOMEM. */
+static int spell_check(csv_ctx *c, const Rollcall__Pupil *p, char *why, size_t whylen)
+{
+	int32_t first = p->admission_date;
+	int32_t last = p->has_leaving_date ? p->leaving_date : INT32_MAX;
+	spell_seen *e;
+	int rc;
+
+	if (!p->upn || strlen(p->upn) != UPN_LEN || !p->has_admission_date)
+		return 0; /* the item rules reject it */
+	if ((c->nseen + 1) * 2 > c->capseen && (rc = spell_grow(c)) < 0) {
+		c->err = rc;
+		return rc;
+	}
+	e = spell_slot(c, p->upn);
+	if (e->upn[0] && first <= e->last && e->first <= last)
+		return fail(why, whylen,
+		            "the same pupil as line %u (a second row for the same days "
+		            "on roll)",
+		            e->line);
+	if (!e->upn[0]) {
+		memcpy(e->upn, p->upn, UPN_LEN + 1);
+		c->nseen++;
+	}
+	e->line = p->line;
+	e->first = first;
+	e->last = last;
 	return 0;
 }
 
@@ -347,88 +385,79 @@ static int get_uint(const row_vals *v, int i, uint32_t min, uint32_t max,
 		}                                                                                  \
 	} while (0)
 
-static int emit_session(const row_vals *v, uint32_t line, const export_sink *sink, const char **bad,
-                        char *why, size_t whylen)
+static int emit_session(csv_ctx *c, const row_vals *v, uint32_t line, const char **bad, char *why,
+                        size_t whylen)
 {
 	Rollcall__CalendarSession s = ROLLCALL__CALENDAR_SESSION__INIT;
 
 	s.has_line = 1;
 	s.line = line;
-	CHECK("date", need(v, CAL_DATE, why, whylen));
 	CHECK("date", get_date(v, CAL_DATE, false, &s.has_date, &s.date, why, whylen));
 	CHECK("session", get_session(v, CAL_SESSION, &s.has_session, &s.session, why, whylen));
-	CHECK("open", need(v, CAL_OPEN, why, whylen));
 	CHECK("open", get_yn(v, CAL_OPEN, &s.has_open, &s.open, why, whylen));
-	return sink->session ? sink->session(sink->user, &s) : 0;
+	return c->sink->session ? c->sink->session(c->sink->user, &s) : 0;
 }
 
-static int emit_pupil(const row_vals *v, uint32_t line, const export_sink *sink, const char **bad,
-                      char *why, size_t whylen)
+static int emit_pupil(csv_ctx *c, const row_vals *v, uint32_t line, const char **bad, char *why,
+                      size_t whylen)
 {
 	Rollcall__Pupil p = ROLLCALL__PUPIL__INIT;
+	int rc;
 
 	p.has_line = 1;
 	p.line = line;
-	CHECK("upn", get_upn(v, P_UPN, why, whylen));
-	CHECK("surname", need(v, P_SURNAME, why, whylen));
-	CHECK("forename", need(v, P_FORENAME, why, whylen));
-	CHECK("date_of_birth", need(v, P_DOB, why, whylen));
 	CHECK("date_of_birth",
 	      get_date(v, P_DOB, true, &p.has_date_of_birth, &p.date_of_birth, why, whylen));
-	CHECK("sex", get_oneof(v, P_SEX, sex_values, "M, F or U", &p.sex, why, whylen));
-	CHECK("nc_year", get_oneof(v, P_NC_YEAR, nc_year_values, "N1, N2, R or 1..14", &p.nc_year,
-	                           why, whylen));
-	CHECK("admission_date", need(v, P_ADMISSION, why, whylen));
 	CHECK("admission_date", get_date(v, P_ADMISSION, false, &p.has_admission_date,
 	                                 &p.admission_date, why, whylen));
 	CHECK("leaving_date",
 	      get_date(v, P_LEAVING, false, &p.has_leaving_date, &p.leaving_date, why, whylen));
-	if (p.has_leaving_date && p.leaving_date < p.admission_date)
-		CHECK("leaving_date", fail(why, whylen, "before admission_date"));
 	CHECK("boarder", get_yn(v, P_BOARDER, &p.has_boarder, &p.boarder, why, whylen));
 	CHECK("pupil_premium",
 	      get_yn(v, P_PP, &p.has_pupil_premium, &p.pupil_premium, why, whylen));
 	CHECK("fsm", get_yn(v, P_FSM, &p.has_fsm, &p.fsm, why, whylen));
-	CHECK("sen", get_oneof(v, P_SEN, sen_values, "N, K or E", &p.sen, why, whylen));
-	CHECK("social_care", get_oneof(v, P_SOCIAL, social_values, "empty, CIN, CPP or CLA",
-	                               &p.social_care, why, whylen));
 	CHECK("previously_looked_after", get_yn(v, P_PLA, &p.has_previously_looked_after,
 	                                        &p.previously_looked_after, why, whylen));
 	CHECK("eal", get_yn(v, P_EAL, &p.has_eal, &p.eal, why, whylen));
-	/* In a file that has the column, an empty sen means no SEN (contract: N|K|E). */
-	if (v->v[P_SEN] && !p.sen)
-		p.sen = "N";
 	p.upn = str(v, P_UPN);
 	p.surname = str(v, P_SURNAME);
 	p.forename = str(v, P_FORENAME);
 	p.preferred_forename = str(v, P_PREFERRED);
+	p.sex = str(v, P_SEX);
+	p.nc_year = str(v, P_NC_YEAR);
+	/* In a file that has the column, an empty sen means no SEN and an empty social_care no
+	 * social care (contract: N|K|E, empty|CIN|CPP|CLA). */
+	p.sen = v->v[P_SEN] ? (has(v, P_SEN) ? (char *)v->v[P_SEN] : "N") : NULL;
+	p.social_care = (char *)v->v[P_SOCIAL];
 	p.leaving_reason = str(v, P_LEAVING_REASON);
 	p.address_line1 = str(v, P_ADDR1);
 	p.address_line2 = str(v, P_ADDR2);
 	p.town = str(v, P_TOWN);
 	p.postcode = str(v, P_POSTCODE);
 	p.ethnicity = str(v, P_ETHNICITY);
-	return sink->pupil ? sink->pupil(sink->user, &p) : 0;
+	rc = spell_check(c, &p, why, whylen);
+	if (rc == -EINVAL)
+		*bad = "upn";
+	if (rc < 0)
+		return rc == -EINVAL ? 0 : rc;
+	return c->sink->pupil ? c->sink->pupil(c->sink->user, &p) : 0;
 }
 
-static int emit_contact(const row_vals *v, uint32_t line, const export_sink *sink, const char **bad,
-                        char *why, size_t whylen)
+static int emit_contact(csv_ctx *c, const row_vals *v, uint32_t line, const char **bad, char *why,
+                        size_t whylen)
 {
-	Rollcall__Contact c = ROLLCALL__CONTACT__INIT;
+	Rollcall__Contact k = ROLLCALL__CONTACT__INIT;
 
-	c.has_line = 1;
-	c.line = line;
-	CHECK("upn", get_upn(v, C_UPN, why, whylen));
-	CHECK("name", need(v, C_NAME, why, whylen));
-	CHECK("lives_with", get_yn(v, C_LIVES_WITH, &c.has_lives_with, &c.lives_with, why, whylen));
-	CHECK("priority",
-	      get_uint(v, C_PRIORITY, 1, PRIORITY_MAX, &c.has_priority, &c.priority, why, whylen));
-	c.upn = str(v, C_UPN);
-	c.name = str(v, C_NAME);
-	c.relationship = str(v, C_RELATIONSHIP);
-	c.address = str(v, C_ADDRESS);
-	c.phone = str(v, C_PHONE);
-	return sink->contact ? sink->contact(sink->user, &c) : 0;
+	k.has_line = 1;
+	k.line = line;
+	CHECK("lives_with", get_yn(v, C_LIVES_WITH, &k.has_lives_with, &k.lives_with, why, whylen));
+	CHECK("priority", get_uint(v, C_PRIORITY, &k.has_priority, &k.priority, why, whylen));
+	k.upn = str(v, C_UPN);
+	k.name = str(v, C_NAME);
+	k.relationship = str(v, C_RELATIONSHIP);
+	k.address = str(v, C_ADDRESS);
+	k.phone = str(v, C_PHONE);
+	return c->sink->contact ? c->sink->contact(c->sink->user, &k) : 0;
 }
 
 static int get_timestamp(const row_vals *v, int i, protobuf_c_boolean *has_out, int64_t *out,
@@ -446,29 +475,24 @@ static int get_timestamp(const row_vals *v, int i, protobuf_c_boolean *has_out, 
 	return 0;
 }
 
-static int emit_mark(const row_vals *v, uint32_t line, const export_sink *sink, const char **bad,
-                     char *why, size_t whylen)
+static int emit_mark(csv_ctx *c, const row_vals *v, uint32_t line, const char **bad, char *why,
+                     size_t whylen)
 {
 	Rollcall__Mark m = ROLLCALL__MARK__INIT;
-	const rc_code *code = NULL;
 
 	m.has_line = 1;
 	m.line = line;
-	CHECK("upn", get_upn(v, M_UPN, why, whylen));
-	CHECK("date", need(v, M_DATE, why, whylen));
 	CHECK("date", get_date(v, M_DATE, false, &m.has_date, &m.date, why, whylen));
 	CHECK("session", get_session(v, M_SESSION, &m.has_session, &m.session, why, whylen));
-	CHECK("code", need(v, M_CODE, why, whylen));
-	CHECK("code", codes_check(v->v[M_CODE], v->n[M_CODE], m.date, &code, why, whylen));
-	CHECK("minutes_late", get_uint(v, M_MINUTES_LATE, 0, MINUTES_LATE_MAX, &m.has_minutes_late,
-	                               &m.minutes_late, why, whylen));
+	CHECK("minutes_late",
+	      get_uint(v, M_MINUTES_LATE, &m.has_minutes_late, &m.minutes_late, why, whylen));
 	CHECK("recorded_at",
 	      get_timestamp(v, M_RECORDED_AT, &m.has_recorded_at, &m.recorded_at, why, whylen));
 	m.upn = str(v, M_UPN);
-	m.code = (char *)code->code;
+	m.code = str(v, M_CODE);
 	m.recorded_by = str(v, M_RECORDED_BY);
 	m.amendment_reason = str(v, M_AMENDMENT_REASON);
-	return sink->mark ? sink->mark(sink->user, &m) : 0;
+	return c->sink->mark ? c->sink->mark(c->sink->user, &m) : 0;
 }
 
 #undef CHECK
@@ -495,7 +519,7 @@ static int csv_row(void *user, const csvread_row *row)
 		c->err = rc;
 		goto out;
 	}
-	rc = c->def->emit(&v, line, c->sink, &bad, why, sizeof(why));
+	rc = c->def->emit(c, &v, line, &bad, why, sizeof(why));
 	if (rc >= 0 && bad && c->sink->reject)
 		c->sink->reject(c->sink->user, c->def->name, row->line, bad, why);
 out:
@@ -584,6 +608,7 @@ int export_read_csv_dir(const char *dir, const export_sink *sink, export_info *i
 			goto out;
 		rc = csvread_file(path, csv_files[i].cols, csv_files[i].ncols, csv_row, csv_problem,
 		                  &c, err, errlen);
+		free(c.seen);
 		if (rc < 0 && c.err < 0)
 			snprintf(err, errlen, "%s: out of memory", csv_files[i].name);
 		else if (rc < 0 && errlen && err[0] == '\0')

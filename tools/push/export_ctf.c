@@ -15,6 +15,7 @@
 
 #include "rollcall/codes.h"
 #include "rollcall/date.h"
+#include "rollcall/ncyear.h"
 #include "rollcall/upn.h"
 
 #define REASON_MAX  192
@@ -52,9 +53,6 @@ typedef struct history {
 	span sen[HISTORY_MAX];
 	bool has_fsm, has_sen; /* the element was there: absent ones leave the field unknown */
 } history;
-
-static const char *const nc_year_values[] = {"N1", "N2", "R", "1",  "2",  "3",  "4",  "5",  "6",
-                                             "7",  "8",  "9", "10", "11", "12", "13", "14", NULL};
 
 static void pool_clear(strpool *p)
 {
@@ -516,12 +514,13 @@ static const char *pupil_fill(ctf_ctx *c, const xmlNode *pupil, Rollcall__Pupil 
 	if (gender)
 		p->sex = strcmp(gender, "M") == 0 ? "M" : strcmp(gender, "F") == 0 ? "F" : "U";
 	ncy = text_at(&c->pool, pupil, "BasicDetails/NCyearActual");
-	for (size_t i = 0; ncy && nc_year_values[i]; i++)
-		if (strcmp(ncy, nc_year_values[i]) == 0)
-			p->nc_year = (char *)nc_year_values[i];
-	if (ncy && !p->nc_year)
+	/* A CTF year group Rollcall does not know is left out with a warning rather than costing
+	 * the pupil (the CTF carries more than the register needs). */
+	if (ncy && ncyear_parse(ncy, strlen(ncy)) != NCYEAR_UNKNOWN)
+		p->nc_year = (char *)ncyear_name(ncyear_parse(ncy, strlen(ncy)));
+	else if (ncy)
 		warn(c, at(pupil, "BasicDetails/NCyearActual"),
-		     "NCyearActual: not N1, N2, R or 1..14; left out");
+		     "NCyearActual: not " NCYEAR_EXPECTED "; left out");
 	p->ethnicity = text_at(&c->pool, pupil, "BasicDetails/Ethnicity");
 	address_read(c, child(pupil, "Address"), &a);
 	p->address_line1 = a.line1;

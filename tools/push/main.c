@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batcher.h"
@@ -355,9 +356,7 @@ static void on_batcher_reject(void *user, Rollcall__ItemKind kind, uint32_t line
 {
 	push_ctx *c = user;
 
-	c->local_rejects++;
-	sender_print_reject(c->s, c->ctf_name ? c->ctf_name : wire_kind_file(kind), line, field,
-	                    reason, true);
+	on_reject(c, c->ctf_name ? c->ctf_name : wire_kind_file(kind), line, field, reason);
 }
 
 static void on_phase0_closed(void *user, uint32_t tier0, uint32_t tier1)
@@ -424,9 +423,11 @@ static int resume_runs(sender *s, spool_run **runs, size_t nruns, const spool_ma
 		size_t n = 0;
 		int rc;
 
+		/* A run counts as this export sent only when nothing of it was refused: an export
+		 * with a refused batch is read again, never taken for delivered. */
 		if (r->has_manifest && r->m.complete &&
 		    !strcmp(r->m.export_path, now->export_path) &&
-		    !strcmp(r->m.signature, now->signature))
+		    !strcmp(r->m.signature, now->signature) && !spool_run_has_set_aside(r))
 			*same = r;
 		rc = spool_run_pending(r, &files, &n, err, errlen);
 		if (rc < 0)
@@ -474,19 +475,22 @@ static int read_export(const rc_config *cfg, uint32_t urn, bool is_dir, push_ctx
 	                          .emit = on_batch,
 	                          .reject = on_batcher_reject,
 	                          .phase0_closed = on_phase0_closed}};
+	export_checker check;
 	int rc, frc;
 
 	ctx->run = run;
 	ctx->info = &info;
+	/* Every item meets the daemon's item rules before it is batched. */
+	export_checker_init(&check, &sink, (int32_t)(time(NULL) / 86400), ctx->ctf_name);
 	ctx->b = batcher_new(&bo);
 	if (!ctx->b) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	if (is_dir)
-		rc = export_read_csv_dir(run->m.export_path, &sink, &info, err, errlen);
+		rc = export_read_csv_dir(run->m.export_path, &check.sink, &info, err, errlen);
 	else
-		rc = export_read_ctf(run->m.export_path, &sink, &info, err, errlen);
+		rc = export_read_ctf(run->m.export_path, &check.sink, &info, err, errlen);
 	if (!sender_failed(ctx->s) && !ctx->spool_error) {
 		/* What was read before an error is good: it is sent too. */
 		if (!ctx->header_set)

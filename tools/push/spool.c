@@ -736,6 +736,23 @@ size_t spool_count_pending(spool *sp)
 	return total;
 }
 
+bool spool_run_has_set_aside(const spool_run *r)
+{
+	DIR *d = opendir(r->path);
+	struct dirent *e;
+	bool found = false;
+
+	if (!d)
+		return true; /* unreadable: do not take it for delivered */
+	while (!found && (e = readdir(d))) {
+		const char *dot = e->d_name[0] == 'p' ? strrchr(e->d_name, '.') : NULL;
+
+		found = dot && (!strcmp(dot, ".refused") || !strcmp(dot, ".corrupt"));
+	}
+	closedir(d);
+	return found;
+}
+
 /* Whether a run folder holds only its manifest and acks.log. */
 static bool run_is_spent(const spool_run *r)
 {

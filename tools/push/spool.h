@@ -109,6 +109,10 @@ int spool_batch_set_aside(const spool_run *r, int phase, uint32_t seq, const cha
 int spool_ack_append(spool_run *r, const char *text, size_t len)
         __attribute__((warn_unused_result));
 
+/* Whether the run has a batch file set aside (refused by the daemon, or corrupt): such a run
+ * did not deliver its export. */
+bool spool_run_has_set_aside(const spool_run *r);
+
 /* Checks that data[0..len) decodes as run r's batch (phase, seq): this wire version and this
  * batch id. Counts its items. Returns 0, or -EBADMSG. */
 int spool_batch_inspect(const spool_run *r, int phase, uint32_t seq, const uint8_t *data,
