@@ -305,7 +305,7 @@ int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
 	pthread_mutex_init(&in->mu, NULL);
 	in->nwriters = cfg->writers;
 	in->writers = calloc((size_t)in->nwriters, sizeof(*in->writers));
-	in->keys = writer_new(cfg->db_conninfo);
+	in->keys = writer_new(config_conninfo(cfg, CONFIG_DB_DAEMON));
 	in->ctx = zmq_ctx_new();
 	in->donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	in->pool = wire_pool_new(16u << 20);
@@ -324,7 +324,7 @@ int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
 
 		wt->in = in;
 		pthread_cond_init(&wt->cv, NULL);
-		wt->w = writer_new(cfg->db_conninfo);
+		wt->w = writer_new(config_conninfo(cfg, CONFIG_DB_DAEMON));
 		if (!wt->w) {
 			rc = -ENOMEM;
 			goto fail;

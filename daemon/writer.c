@@ -14,10 +14,15 @@
 #include "rollcall/db.h"
 #include "rollcall/log.h"
 
+/* Academic years a writer remembers having made sure of (the register holds eight). */
+#define WRITER_YEARS 16
+
 struct writer {
 	char *conninfo;
 	PGconn *conn;
 	copybuf cb;
+	int years[WRITER_YEARS]; /* whose partition exists (rollcall_ensure_year said so) */
+	size_t n_years;
 };
 
 #define COPY_FLUSH (1 << 20)
@@ -68,11 +73,18 @@ static const char merge_pupil_sql[] =
         " INSERT INTO stage_change SELECT school_urn, min(from_date) FROM up GROUP BY school_urn";
 
 /* Characteristics: one row per distinct effective date, compared in date order with the row
- * in force before it; only a change makes a new row. A pupil's first row holds from their
- * admission (nothing earlier is known). */
+ * in force before it; only a change makes a new row. A characteristic the export does not
+ * carry is stored as its default and compared as stored (else every resend of an export
+ * without, say, an FSM column would make a new row for every pupil). A pupil's first row holds from
+ * their admission (nothing earlier is known). */
 static const char merge_char_sql[] =
-        "WITH snap AS (SELECT DISTINCT ON (s.school_urn, s.upn, s.eff) s.*, p.pupil_id,"
-        "   p.admission_date AS adm FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
+        "WITH snap AS (SELECT DISTINCT ON (s.school_urn, s.upn, s.eff) s.school_urn, s.upn,"
+        "   s.eff, s.batch_no, s.nc_year, coalesce(s.boarder, false) AS boarder,"
+        "   coalesce(s.pupil_premium, false) AS pupil_premium, coalesce(s.fsm, false) AS fsm,"
+        "   coalesce(s.sen, 'N') AS sen, coalesce(s.social_care, '') AS social_care,"
+        "   coalesce(s.previously_looked_after, false) AS previously_looked_after,"
+        "   coalesce(s.eal, false) AS eal, p.pupil_id, p.admission_date AS adm"
+        "  FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
         "  ORDER BY s.school_urn, s.upn, s.eff, s.ord DESC),"
         " cmp AS (SELECT snap.*, lag(ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
         "   previously_looked_after, eal)) OVER w AS prev, row_number() OVER w AS n,"
@@ -87,10 +99,8 @@ static const char merge_char_sql[] =
         "   nc_year, boarder, pupil_premium, fsm, sen, social_care, previously_looked_after, eal,"
         "   batch_no)"
         "  SELECT school_urn, pupil_id,"
-        "   CASE WHEN n = 1 AND NOT known THEN least(eff, adm) ELSE eff END, nc_year,"
-        "   coalesce(boarder, false), coalesce(pupil_premium, false), coalesce(fsm, false),"
-        "   coalesce(sen, 'N'), coalesce(social_care, ''),"
-        "   coalesce(previously_looked_after, false), coalesce(eal, false), batch_no"
+        "   CASE WHEN n = 1 AND NOT known THEN least(eff, adm) ELSE eff END, nc_year, boarder,"
+        "   pupil_premium, fsm, sen, social_care, previously_looked_after, eal, batch_no"
         "  FROM cmp WHERE ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
         "   previously_looked_after, eal) IS DISTINCT FROM"
         "   (CASE WHEN n = 1 THEN cur ELSE prev END)"
@@ -110,11 +120,16 @@ static const char merge_session_sql[] =
         "  WHERE t.open IS DISTINCT FROM excluded.open RETURNING school_urn, date)"
         " INSERT INTO stage_change SELECT school_urn, min(date) FROM up GROUP BY school_urn";
 
-/* A pupil's contacts are replaced by the set sent for them, when it differs. */
-static const char merge_contact_sql[] =
-        "WITH sent AS (SELECT school_urn, pupil_id, row_number() OVER (PARTITION BY school_urn,"
-        "   pupil_id ORDER BY ord)::smallint AS seq, name, relationship, lives_with, address,"
-        "   phone, priority FROM stage_contact),"
+/* A pupil's contacts are replaced by the set sent for them, when it differs: first the changed
+ * pupils' rows go, then every sent pupil left with none gets the set sent. Two statements: the
+ * parts of one statement see the same snapshot, so an INSERT beside the DELETE would still
+ * find the old rows' keys (seq) taken. */
+#define SENT_CONTACTS                                                                              \
+	"sent AS (SELECT school_urn, pupil_id, row_number() OVER (PARTITION BY school_urn,"        \
+	"  pupil_id ORDER BY ord)::smallint AS seq, name, relationship, lives_with, address,"      \
+	"  phone, priority FROM stage_contact)"
+static const char delete_contact_sql[] =
+        "WITH " SENT_CONTACTS ","
         " changed AS (SELECT school_urn, pupil_id FROM (SELECT * FROM sent EXCEPT"
         "   SELECT c.school_urn, c.pupil_id, c.seq, c.name, c.relationship, c.lives_with,"
         "   c.address, c.phone, c.priority FROM contact c"
@@ -122,11 +137,14 @@ static const char merge_contact_sql[] =
         "  UNION SELECT c.school_urn, c.pupil_id FROM contact c"
         "   JOIN (SELECT DISTINCT school_urn, pupil_id FROM sent) k USING (school_urn, pupil_id)"
         "   WHERE NOT EXISTS (SELECT 1 FROM sent s WHERE s.school_urn = c.school_urn"
-        "    AND s.pupil_id = c.pupil_id AND s.seq = c.seq)),"
-        " del AS (DELETE FROM contact c USING changed ch WHERE c.school_urn = ch.school_urn"
-        "   AND c.pupil_id = ch.pupil_id)"
+        "    AND s.pupil_id = c.pupil_id AND s.seq = c.seq))"
+        " DELETE FROM contact c USING changed ch WHERE c.school_urn = ch.school_urn"
+        "  AND c.pupil_id = ch.pupil_id";
+static const char insert_contact_sql[] =
+        "WITH " SENT_CONTACTS
         " INSERT INTO contact (school_urn, pupil_id, seq, name, relationship, lives_with, address,"
-        "  phone, priority) SELECT s.* FROM sent s JOIN changed ch USING (school_urn, pupil_id)";
+        "  phone, priority) SELECT s.* FROM sent s WHERE NOT EXISTS (SELECT 1 FROM contact c"
+        "  WHERE c.school_urn = s.school_urn AND c.pupil_id = s.pupil_id)";
 
 /* Each changed school gets a register_change row (what the workers reload from) and one
  * pending recompute job, widened to the earliest change. */
@@ -402,7 +420,7 @@ int writer_load_keys(writer *w, keytab **out, char *err, size_t errlen)
 	res = PQexec(w->conn,
 	             "SELECT public_key, school_urn FROM school_key WHERE revoked_at IS NULL");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		snprintf(err, errlen, "keys: %s", PQresultErrorMessage(res));
+		db_result_error(res, "keys", err, errlen);
 		rc = -EIO;
 		goto out;
 	}
@@ -437,8 +455,7 @@ static PGresult *q(writer *w, const char *sql, int n, const char *const *params,
 	PGresult *res = PQexecParams(w->conn, sql, n, NULL, params, NULL, NULL, 0);
 
 	if (PQresultStatus(res) != want) {
-		const char *m = PQresultErrorMessage(res);
-		snprintf(err, errlen, "database: %.*s", (int)strcspn(m, "\n"), m);
+		db_result_error(res, "database", err, errlen);
 		PQclear(res);
 		return NULL;
 	}
@@ -538,7 +555,7 @@ static int ledger_lookup(writer *w, ingest_batch *ib, char *err, size_t errlen)
 	res = PQexecParams(w->conn, "SELECT ack FROM batch WHERE school_urn = $1 AND batch_id = $2",
 	                   2, NULL, params, NULL, NULL, 1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		snprintf(err, errlen, "database: %s", PQresultErrorMessage(res));
+		db_result_error(res, "database", err, errlen);
 		PQclear(res);
 		return -EIO;
 	}
@@ -587,7 +604,7 @@ static int ledger_close(writer *w, ingest_batch *ib, char *err, size_t errlen)
 	                   " new_versions = $6 WHERE school_urn = $1 AND batch_id = $2",
 	                   6, NULL, params, lengths, formats, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		snprintf(err, errlen, "database: %s", PQresultErrorMessage(res));
+		db_result_error(res, "database", err, errlen);
 		rc = -EIO;
 	}
 	PQclear(res);
@@ -804,7 +821,9 @@ static int stage_contacts(writer *w, ingest_batch **g, size_t n, uint32_t urn, c
 	if (started && rc == 0)
 		rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
 	if (started && rc == 0)
-		rc = run(w, merge_contact_sql, err, errlen);
+		rc = run(w, delete_contact_sql, err, errlen);
+	if (started && rc == 0)
+		rc = run(w, insert_contact_sql, err, errlen);
 	return rc;
 }
 
@@ -1193,6 +1212,54 @@ static int record_mark_changes(writer *w, ingest_batch **g, size_t n, char *err,
 	return rc;
 }
 
+static bool year_known(const writer *w, int ay)
+{
+	for (size_t i = 0; i < w->n_years; i++)
+		if (w->years[i] == ay)
+			return true;
+	return false;
+}
+
+/* Makes sure the register has a partition for each academic year the group's marks fall in,
+ * through rollcall_ensure_year (SECURITY DEFINER: the daemon may not create tables), before
+ * the group's transaction: a mark on 1 August of a year nobody migrated for does not fail its
+ * batch, and the DDL lock is not held while the group is committed. */
+static int ensure_years(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const ingest_batch *ib = g[i];
+
+		for (size_t k = 0; rc == 0 && k < ib->b->n_marks; k++) {
+			int ay;
+			char y[16];
+			const char *params[1] = {y};
+			PGresult *res;
+
+			if (!ib->mark_code[k])
+				continue;
+			ay = date_academic_year(ib->b->marks[k]->date);
+			if (year_known(w, ay))
+				continue;
+			snprintf(y, sizeof(y), "%d", ay);
+			res = q(w, "SELECT rollcall_ensure_year($1)", 1, params, PGRES_TUPLES_OK,
+			        err, errlen);
+			if (!res) {
+				rc = -EIO;
+				break;
+			}
+			if (!strcmp(PQgetvalue(res, 0, 0), "t"))
+				log_info("writer: made the partition of academic year %d", ay);
+			PQclear(res);
+			if (w->n_years == WRITER_YEARS)
+				w->n_years = 0;
+			w->years[w->n_years++] = ay;
+		}
+	}
+	return rc;
+}
+
 static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
 {
 	uint32_t *urns = calloc(n, sizeof(uint32_t));
@@ -1203,7 +1270,9 @@ static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t
 
 	if (!urns)
 		return -ENOMEM;
-	rc = run(w, "BEGIN", err, errlen);
+	rc = ensure_years(w, g, n, err, errlen);
+	if (rc == 0)
+		rc = run(w, "BEGIN", err, errlen);
 	if (rc < 0)
 		goto out;
 

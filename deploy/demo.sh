@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The demo behind "./dev demo": a synthetic trust pushed end to end through the real programs
-# on a private, throwaway PostgreSQL. Everything it makes stays in ./demo-output/ (the cluster is
-# stopped and removed at the end; the exports, spool, keys and logs are kept).
+# on a private, throwaway PostgreSQL, each program logged in as its own role (the test
+# harness's t_owner, t_daemon, t_worker and t_reporting). Everything it makes stays in
+# ./demo-output/ (the cluster is stopped and removed at the end; the exports, spool, keys and
+# logs are kept).
 # Options: --pupils N (default 3000), --schools N (6), --from DATE, --to DATE (autumn 2025).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +46,9 @@ for urn in $(tail -n +2 "$OUT/trust/trust.csv" | cut -d, -f1); do
 	[ $status -le 1 ] || rc_fail "rollcall-push for $urn exited $status (see $OUT/push-rejections.txt)"
 done
 
-echo "==> what landed (rollcall status)"
+echo "==> the daily register maintenance (rollcall retention, as the worker role)"
+"$RC_BIN_ADMIN" retention | tee "$OUT/retention.txt"
+echo "==> what landed (rollcall status, as the read-only reporting role)"
 "$RC_BIN_ADMIN" status | tee "$OUT/status.txt"
 echo
 echo "==> the register keeps history: an amended mark, as stored"

@@ -34,7 +34,19 @@ typedef struct key_def {
 	}
 
 static const key_def keys[] = {
-        STR("database", "conninfo", db_conninfo, "dbname=rollcall", "libpq connection string"),
+        STR("database", "conninfo", db_conninfo, "dbname=rollcall",
+            "libpq connection string used by a program whose own key below is empty"),
+        STR("database", "owner_conninfo", db_owner_conninfo, "",
+            "rollcall migrate and the commands that change schools, keys and benchmarks"
+            " (a member of rollcall_owner)"),
+        STR("database", "daemon_conninfo", db_daemon_conninfo, "",
+            "rollcalld (a member of rollcall_daemon)"),
+        STR("database", "worker_conninfo", db_worker_conninfo, "",
+            "rollcall-worker, rollcall report and rollcall retention (a member of "
+            "rollcall_worker)"),
+        STR("database", "reporting_conninfo", db_reporting_conninfo, "",
+            "the read-only commands: status, jobs, school/key/benchmark list (a member of "
+            "rollcall_reporting)"),
         STR("daemon", "listen", listen, "tcp://*:5555", "ZeroMQ endpoint to bind"),
         STR("daemon", "server_key_file", server_key_file, "/etc/rollcall/server.key",
             "CURVE key file of the daemon"),
@@ -247,6 +259,16 @@ void config_deinit(rc_config *cfg)
 			*slot = NULL;
 		}
 	}
+}
+
+const char *config_conninfo(const rc_config *cfg, config_db_role role)
+{
+	const char *own = role == CONFIG_DB_OWNER    ? cfg->db_owner_conninfo
+	                  : role == CONFIG_DB_DAEMON ? cfg->db_daemon_conninfo
+	                  : role == CONFIG_DB_WORKER ? cfg->db_worker_conninfo
+	                                             : cfg->db_reporting_conninfo;
+
+	return own && own[0] ? own : cfg->db_conninfo;
 }
 
 size_t config_dump(const rc_config *cfg, char *buf, size_t buflen)

@@ -9,27 +9,52 @@
 #include <string.h>
 #include <time.h>
 
-#include "rollcall/date.h"
+#include "rollcall/grants.h"
 #include "rollcall/migrations.h"
 
+/* The first line of the connection's last error (TERSE already leaves out DETAIL and CONTEXT;
+ * this keeps any later line out too). */
 static void copy_error(PGconn *conn, const char *what, char *err, size_t errlen)
 {
 	const char *m = PQerrorMessage(conn);
-	size_t n = strlen(m);
+	size_t n = strcspn(m, "\n");
 
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+	while (n && m[n - 1] == ' ')
 		n--;
 	snprintf(err, errlen, "%s: %.*s", what, (int)n, m);
 }
 
-static void result_error(PGresult *res, const char *what, char *err, size_t errlen)
+void db_result_error(const PGresult *res, const char *what, char *err, size_t errlen)
 {
-	const char *m = PQresultErrorMessage(res);
-	size_t n = strlen(m);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *context = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
+	const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
 
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
-	snprintf(err, errlen, "%s: %.*s", what, (int)n, m);
+	if (!res) {
+		snprintf(err, errlen, "%s: out of memory", what);
+		return;
+	}
+	if (!primary) {
+		/* Not from the server (a client-side failure): libpq's own text, first line. */
+		const char *m = PQresultErrorMessage(res);
+		snprintf(err, errlen, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
+		return;
+	}
+	if (state && !strncmp(state, "22", 2)) {
+		/* "invalid input syntax for type date: \"<value>\"", "invalid byte sequence ...:
+		 * 0x..": a data exception quotes what it refused. Say where instead: a COPY's
+		 * context names the table, line and column before the value's ": ". */
+		int n = 0;
+
+		if (context && !strncmp(context, "COPY ", 5))
+			n = (int)strcspn(context, ":\n");
+		snprintf(err, errlen, "%s: invalid data (SQLSTATE %s)%s%s%s%.*s%s", what, state,
+		         column ? " in column " : "", column ? column : "", n ? " (" : "", n,
+		         context ? context : "", n ? ")" : "");
+		return;
+	}
+	snprintf(err, errlen, "%s: %.*s", what, (int)strcspn(primary, "\n"), primary);
 }
 
 int db_connect(const char *conninfo, PGconn **out, char *err, size_t errlen)
@@ -42,10 +67,20 @@ int db_connect(const char *conninfo, PGconn **out, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
-		copy_error(conn, "database: cannot connect", err, errlen);
+		const char *m = PQerrorMessage(conn);
+		size_t n = strlen(m);
+
+		/* libpq's reasons take two lines at times ("... Is the server running ...?"). */
+		while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+			n--;
+		snprintf(err, errlen, "database: cannot connect: %.*s", (int)n, m);
 		PQfinish(conn);
 		return -ECONNREFUSED;
 	}
+	/* The server's DETAIL and CONTEXT lines can quote a row ("Failing row contains ..."):
+	 * none of them reaches a message this connection produces, notices included. */
+	PQsetErrorVerbosity(conn, PQERRORS_TERSE);
+	PQsetErrorContextVisibility(conn, PQSHOW_CONTEXT_NEVER);
 	*out = conn;
 	return 0;
 }
@@ -57,22 +92,21 @@ int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 	ExecStatusType st = PQresultStatus(res);
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		result_error(res, "database", err, errlen);
+		db_result_error(res, "database", err, errlen);
 		rc = -EIO;
 	}
 	PQclear(res);
 	return rc;
 }
 
-/* res when it is command-ok or tuples-ok; otherwise NULL (res cleared) with "<what>: <the
- * server's first line>" in err. */
+/* res when it is command-ok or tuples-ok; otherwise NULL (res cleared) with
+ * db_result_error's text in err. */
 static PGresult *checked(PGresult *res, const char *what, char *err, size_t errlen)
 {
 	ExecStatusType st = PQresultStatus(res);
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		const char *m = PQresultErrorMessage(res);
-		snprintf(err, errlen, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
+		db_result_error(res, what, err, errlen);
 		PQclear(res);
 		return NULL;
 	}
@@ -163,7 +197,7 @@ int db_query_long(PGconn *conn, const char *sql, long *out, char *err, size_t er
 
 	*out = 0;
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		result_error(res, "database", err, errlen);
+		db_result_error(res, "database", err, errlen);
 		rc = -EIO;
 	} else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
 		*out = strtol(PQgetvalue(res, 0, 0), NULL, 10);
@@ -194,10 +228,8 @@ static int current_version(PGconn *conn, long *v, char *err, size_t errlen)
 
 int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
 {
-	char sql[256];
 	long have = 0;
 	int rc;
-	int ay = date_academic_year((int32_t)(time(NULL) / 86400));
 
 	*applied = 0;
 	rc = db_exec(conn,
@@ -240,7 +272,7 @@ int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
 		                   "INSERT INTO rollcall_migration (version, name) VALUES ($1, $2)",
 		                   2, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			result_error(res, "database", err, errlen);
+			db_result_error(res, "database", err, errlen);
 			PQclear(res);
 			PQclear(PQexec(conn, "ROLLBACK"));
 			rc = -EIO;
@@ -252,11 +284,15 @@ int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
 			goto out;
 		(*applied)++;
 	}
-	/* The register keeps six years plus the current one; make room for next year too. */
-	snprintf(sql, sizeof(sql),
-	         "SELECT rollcall_year_partition(y) FROM generate_series(%d, %d) AS y", ay - 7,
-	         ay + 1);
-	rc = db_exec(conn, sql, err, errlen);
+	/* Then who may do what (one classification, lib/grants.c), and a partition for every
+	 * year the register holds, under the same lock. */
+	rc = db_exec(conn, "BEGIN; SELECT pg_advisory_xact_lock(7243101)", err, errlen);
+	if (rc == 0)
+		rc = grants_apply(conn, err, errlen);
+	if (rc == 0)
+		rc = db_exec(conn, "SELECT rollcall_ensure_years(); COMMIT", err, errlen);
+	if (rc < 0)
+		PQclear(PQexec(conn, "ROLLBACK"));
 out:
 	return rc;
 }
@@ -429,7 +465,7 @@ int copybuf_finish(copybuf *cb, PGconn *conn, long *rows, char *err, size_t errl
 	res = PQgetResult(conn);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		if (rc == 0)
-			result_error(res, "copy", err, errlen);
+			db_result_error(res, "copy", err, errlen);
 		rc = rc ? rc : -EIO;
 	} else if (rows) {
 		*rows = strtol(PQcmdTuples(res), NULL, 10);
@@ -449,7 +485,7 @@ int db_copy_in_start(PGconn *conn, const char *target, char *err, size_t errlen)
 	snprintf(sql, sizeof(sql), "COPY %s FROM STDIN (FORMAT binary)", target);
 	res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		result_error(res, "copy", err, errlen);
+		db_result_error(res, "copy", err, errlen);
 		rc = -EIO;
 	}
 	PQclear(res);
@@ -472,7 +508,7 @@ int copyout_start(copyout *co, PGconn *conn, const char *query, char *err, size_
 	snprintf(sql, n, "COPY (%s) TO STDOUT (FORMAT binary)", query);
 	res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_OUT) {
-		result_error(res, "copy out", err, errlen);
+		db_result_error(res, "copy out", err, errlen);
 		rc = -EIO;
 	}
 	PQclear(res);
@@ -496,7 +532,7 @@ int copyout_next(copyout *co, char *err, size_t errlen)
 			int rc = 0;
 
 			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-				result_error(res, "copy out", err, errlen);
+				db_result_error(res, "copy out", err, errlen);
 				rc = -EIO;
 			}
 			PQclear(res);

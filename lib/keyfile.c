@@ -26,52 +26,54 @@ int keyfile_valid_z85(const char *s)
 
 int keyfile_write(const char *path, const keypair *kp, char *err, size_t errlen)
 {
-	char tmp[4096];
 	char body[128];
-	int fd = -1, rc = 0, n;
+	int fd, rc = 0, n;
 
-	if (access(path, F_OK) == 0) {
-		snprintf(err, errlen, "%s: already exists (not overwritten)", path);
-		return -EEXIST;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	/* Created exclusively, 0600 from the first byte: no window in which another process can
+	 * open it, put a file or a symbolic link in its place, or have it overwritten. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "%s: cannot create (%s)", tmp, strerror(errno));
-		goto out;
+		if (errno == EEXIST)
+			snprintf(err, errlen, "%s: already exists (not overwritten)", path);
+		else
+			snprintf(err, errlen, "%s: cannot create (%s)", path, strerror(errno));
+		return rc;
 	}
 	n = snprintf(body, sizeof(body), "public = %s\n%s%s%s", kp->public_key,
 	             kp->secret_key[0] ? "secret = " : "", kp->secret_key,
 	             kp->secret_key[0] ? "\n" : "");
+	errno = 0;
 	if (write(fd, body, (size_t)n) != n || fsync(fd) != 0) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: cannot write (%s)", tmp, strerror(errno));
-		goto out;
+		rc = errno ? -errno : -EIO;
+		snprintf(err, errlen, "%s: cannot write (%s)", path, strerror(-rc));
 	}
-	if (rename(tmp, path) != 0) {
+	if (close(fd) != 0 && rc == 0) {
 		rc = -errno;
-		snprintf(err, errlen, "%s: cannot rename into place (%s)", path, strerror(errno));
-		goto out;
+		snprintf(err, errlen, "%s: cannot write (%s)", path, strerror(errno));
 	}
-out:
-	if (fd >= 0)
-		close(fd);
 	if (rc < 0)
-		unlink(tmp);
+		unlink(path); /* ours: created above */
 	return rc;
 }
 
 int keyfile_read(const char *path, keypair *kp, int need_secret, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	char line[256];
 	int lineno = 0, rc = 0;
+	struct stat st;
 
 	memset(kp, 0, sizeof(*kp));
 	if (!f) {
+		rc = -errno;
 		snprintf(err, errlen, "%s: cannot open (%s)", path, strerror(errno));
-		return -errno;
+		return rc;
+	}
+	if (fstat(fileno(f), &st) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot stat (%s)", path, strerror(errno));
+		goto out;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char key[16], val[64];
@@ -97,6 +99,16 @@ int keyfile_read(const char *path, keypair *kp, int need_secret, char *err, size
 			rc = -EINVAL;
 			goto out;
 		}
+	}
+	if (kp->secret_key[0] && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		/* Whoever can read it can be the daemon or this school. */
+		snprintf(err, errlen,
+		         "%s: holds a secret key but group or others may read or write it (mode "
+		         "%04o);"
+		         " chmod 600 it",
+		         path, (unsigned)(st.st_mode & 07777));
+		rc = -EACCES;
+		goto out;
 	}
 	if (need_secret && !kp->secret_key[0]) {
 		snprintf(err, errlen, "%s: no secret key", path);

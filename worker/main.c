@@ -168,7 +168,7 @@ static int connect_db(worker *w)
 	if (w->conn)
 		PQfinish(w->conn);
 	w->conn = NULL;
-	if (db_connect(w->cfg->db_conninfo, &w->conn, err, sizeof(err)) < 0 ||
+	if (db_connect(config_conninfo(w->cfg, CONFIG_DB_WORKER), &w->conn, err, sizeof(err)) < 0 ||
 	    db_schema_check(w->conn, err, sizeof(err)) < 0 ||
 	    db_exec(w->conn, "LISTEN rollcall_jobs; SET application_name = 'rollcall-worker'", err,
 	            sizeof(err)) < 0) {

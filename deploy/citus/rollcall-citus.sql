@@ -46,6 +46,9 @@ SELECT citus_add_local_table_to_metadata('rollcall_migration');
 -- FOR UPDATE SKIP LOCKED by every worker and kept small; its foreign key to school (a
 -- reference table) is why it is added to the metadata rather than left alone.
 SELECT citus_add_local_table_to_metadata('job');
+-- The maintenance log: one row per retention run and per action, written by rollcall_retention
+-- on the coordinator (where the register's partitions are made and dropped).
+SELECT citus_add_local_table_to_metadata('maintenance_log');
 
 -- 4. Distributed by school_urn and co-located with pupil: a school's pupils, characteristics,
 -- contacts, calendar, register (with every yearly partition, present and future), batches,

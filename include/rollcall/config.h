@@ -6,9 +6,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Who connects to the database: each program has its own role (least privilege, issue 9). */
+typedef enum config_db_role {
+	CONFIG_DB_OWNER,     /* rollcall migrate and the commands that change reference data */
+	CONFIG_DB_DAEMON,    /* rollcalld */
+	CONFIG_DB_WORKER,    /* rollcall-worker, and the commands that queue or run maintenance */
+	CONFIG_DB_REPORTING, /* read-only commands such as rollcall status */
+} config_db_role;
+
 typedef struct rc_config {
 	/* [database] */
-	char *db_conninfo;
+	char *db_conninfo;       /* fallback for a program whose own key is empty */
+	char *db_owner_conninfo; /* the CONFIG_DB_* connection strings; "" = db_conninfo */
+	char *db_daemon_conninfo;
+	char *db_worker_conninfo;
+	char *db_reporting_conninfo;
 	/* [daemon] */
 	char *listen;            /* ZeroMQ endpoint the daemon binds */
 	char *server_key_file;   /* CURVE key file of the daemon (public + secret) */
@@ -44,6 +56,10 @@ int config_load(rc_config *cfg, const char *path, char *err, size_t errlen)
 
 /* Frees what config_load allocated; NULL-safe, idempotent. */
 void config_deinit(rc_config *cfg);
+
+/* The connection string the program acting as role uses: its own [database] key, or
+ * [database] conninfo when that key is empty. The string stays cfg's. */
+const char *config_conninfo(const rc_config *cfg, config_db_role role);
 
 /* Writes every key with its value as INI text to buf (for --check-config). Returns the length
  * that was needed, like snprintf. */

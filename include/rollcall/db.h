@@ -8,9 +8,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Connects with conninfo. Returns 0 and *out, or -ECONNREFUSED with libpq's reason in err. */
+/* Connects with conninfo. Returns 0 and *out, or -ECONNREFUSED with libpq's reason in err.
+ * The connection reports errors tersely: no DETAIL, HINT or CONTEXT line in any message. */
 int db_connect(const char *conninfo, PGconn **out, char *err, size_t errlen)
         __attribute__((warn_unused_result));
+
+/* Puts "<what>: <reason>" for a failed result into err, in words fit for a log, an ack or a
+ * job error: the server's primary message, never its DETAIL or CONTEXT (which quote rows:
+ * "Failing row contains (...)"), and for a data exception (SQLSTATE class 22, whose message
+ * quotes the value refused) only the SQLSTATE and, for a COPY, the table, line and column.
+ * res NULL: out of memory. */
+void db_result_error(const PGresult *res, const char *what, char *err, size_t errlen);
 
 /* Runs sql (no parameters, any number of statements). Returns 0, or -EIO with the server's
  * message in err. */
@@ -41,8 +49,10 @@ int db_query_long(PGconn *conn, const char *sql, long *out, char *err, size_t er
 int db_schema_latest(void);
 
 /* Applies every compiled-in migration not applied yet, each in its own transaction under an
- * advisory lock (so two migrators do not race), then makes sure the register has partitions
- * for academic years today-7 .. today+1. *applied gets how many migrations ran. */
+ * advisory lock (so two migrators do not race), then the privileges of every object
+ * (grants_apply: -EPROTO when an object is not classified) and a partition for every academic
+ * year the register holds (rollcall_ensure_years). Connect as a member of rollcall_owner (the
+ * first time: a role with CREATEROLE, sql/010). *applied gets how many migrations ran. */
 int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 

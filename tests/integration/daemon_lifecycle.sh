@@ -15,6 +15,23 @@ set -e
 [ $status -ne 0 ] || rc_fail "rollcalld started on an unmigrated database"
 assert_grep "run 'rollcall migrate'" "$T/early.out" "unmigrated database refused with advice"
 
+# Key files are created exclusively, and a secret key others may read is refused.
+early_pub=$(sed -n 's/^public = //p' "$T/early.key")
+if "$RC_BIN_ADMIN" key new --out "$T/early.key" >/dev/null 2>"$T/keynew.err"; then
+	rc_fail "key new replaced an existing key file"
+fi
+assert_grep "early.key: already exists" "$T/keynew.err" "key new refuses an existing file"
+assert_eq "$(sed -n 's/^public = //p' "$T/early.key")" "$early_pub" "the existing key file is unchanged"
+assert_eq "$(stat -c %a "$T/early.key")" "600" "a new key file is 0600"
+chmod 640 "$T/early.key"
+set +e
+ROLLCALL_DAEMON_SERVER_KEY_FILE="$T/early.key" "$RC_BIN_DAEMON" -c /dev/null >"$T/exposed.out" 2>&1
+status=$?
+set -e
+[ $status -ne 0 ] || rc_fail "rollcalld started with a group-readable secret key"
+assert_grep "early.key: holds a secret key but group or others may read or write it \(mode 0640\); chmod 600 it" \
+	"$T/exposed.out" "a group-readable secret key is refused, saying what to do"
+
 rc_configure
 # Migrating again changes nothing.
 assert_grep "0 migrations applied" <("$RC_BIN_ADMIN" migrate) "migrate is idempotent"

@@ -78,7 +78,9 @@ rc_wait_for() {
 	done
 }
 
-# pg_start [extra postgres -c settings...]: initdb + start; sets RC_CONNINFO, PGHOST, PGDATABASE.
+# pg_start [extra postgres -c settings...]: initdb + start; sets RC_CONNINFO (no user), PGHOST,
+# PGDATABASE, PGUSER (the superuser, for the tests' own psql) and each program's
+# ROLLCALL_DATABASE_<ROLE>_CONNINFO.
 pg_start() {
 	RC_PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 	[ -x "$RC_PGBIN/initdb" ] || rc_fail "PostgreSQL server binaries not found (apt-get install postgresql)"
@@ -88,13 +90,33 @@ pg_start() {
 		>"$T/pg/initdb.log" 2>&1 || { cat "$T/pg/initdb.log" >&2; rc_fail "initdb failed"; }
 	local opts="-c listen_addresses='' -c unix_socket_directories='$T/pg' -c port=5432"
 	opts="$opts -c max_wal_size=4GB -c shared_buffers=256MB -c log_min_messages=warning"
+	# As in production (README): the server's own log keeps no DETAIL lines, which quote rows.
+	opts="$opts -c log_error_verbosity=terse"
 	for o in "$@"; do opts="$opts -c $o"; done
 	rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -o "$opts" -w -t 60 start >/dev/null \
 		|| { tail -n 20 "$T/pg/log" >&2; rc_fail "PostgreSQL did not start"; }
 	export PGHOST="$T/pg" PGPORT=5432 PGUSER=postgres PGDATABASE=rollcall
-	rc_as_pg "$RC_PGBIN/createdb" -h "$PGHOST" -U postgres rollcall
-	RC_CONNINFO="host=$T/pg port=5432 user=postgres dbname=rollcall"
-	export ROLLCALL_DATABASE_CONNINFO="$RC_CONNINFO"
+	# One login per program, as in production (README): t_owner owns the database and makes
+	# the group roles at its first migrate (CREATEROLE); the others join theirs in rc_roles.
+	psql -X -q -d postgres -v ON_ERROR_STOP=1 -c "CREATE ROLE t_owner LOGIN CREATEROLE" \
+		-c "CREATE ROLE t_daemon LOGIN" -c "CREATE ROLE t_worker LOGIN" \
+		-c "CREATE ROLE t_reporting LOGIN" -c "CREATE DATABASE rollcall OWNER t_owner" \
+		|| rc_fail "cannot create the test roles"
+	RC_CONNINFO="host=$T/pg port=5432 dbname=rollcall"
+	export ROLLCALL_DATABASE_OWNER_CONNINFO="$RC_CONNINFO user=t_owner"
+	export ROLLCALL_DATABASE_DAEMON_CONNINFO="$RC_CONNINFO user=t_daemon"
+	export ROLLCALL_DATABASE_WORKER_CONNINFO="$RC_CONNINFO user=t_worker"
+	export ROLLCALL_DATABASE_REPORTING_CONNINFO="$RC_CONNINFO user=t_reporting"
+	# The fallback is a role that does not exist: a program that used it instead of its own
+	# key would fail its test.
+	export ROLLCALL_DATABASE_CONNINFO="$RC_CONNINFO user=t_nobody"
+}
+
+# rc_roles: each program's login joins its group role (made by the first migrate).
+rc_roles() {
+	psql -X -q -v ON_ERROR_STOP=1 -c "GRANT rollcall_daemon TO t_daemon" \
+		-c "GRANT rollcall_worker TO t_worker" -c "GRANT rollcall_reporting TO t_reporting" \
+		>/dev/null || rc_fail "cannot grant the group roles to the test logins"
 }
 
 # psql_val SQL: one value.
@@ -121,7 +143,11 @@ rc_configure() {
 	RC_SERVER_KEY=$("$RC_BIN_ADMIN" key new --out "$T/keys/server.key")
 	cat >"$T/rollcall.conf" <<-EOF
 	[database]
-	conninfo = $RC_CONNINFO
+	conninfo = $ROLLCALL_DATABASE_CONNINFO
+	owner_conninfo = $ROLLCALL_DATABASE_OWNER_CONNINFO
+	daemon_conninfo = $ROLLCALL_DATABASE_DAEMON_CONNINFO
+	worker_conninfo = $ROLLCALL_DATABASE_WORKER_CONNINFO
+	reporting_conninfo = $ROLLCALL_DATABASE_REPORTING_CONNINFO
 	[daemon]
 	listen = $RC_ENDPOINT
 	server_key_file = $T/keys/server.key
@@ -132,6 +158,7 @@ rc_configure() {
 	[output]
 	output_dir = $T/out
 	EOF
+	rc_roles
 	export RC_CONF="$T/rollcall.conf"
 }
 

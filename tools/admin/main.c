@@ -21,6 +21,7 @@ typedef struct ctx {
 	rc_config cfg;
 	const char *config_path;
 	PGconn *conn;
+	config_db_role role; /* the role conn is connected as */
 } ctx;
 
 static int usage(FILE *f)
@@ -36,9 +37,10 @@ static int usage(FILE *f)
 	        "  school import FILE            register the schools of a trust.csv\n"
 	        "                                (school_urn,laestab,name,phase,la_code,la_name)\n"
 	        "  school list                   list the schools\n"
-	        "  key new --out FILE            make a CURVE key pair, write it to FILE (mode "
-	        "0600)\n"
-	        "                                and print the public key\n"
+	        "  key new --out FILE            make a CURVE key pair, write it to a new FILE "
+	        "(mode\n"
+	        "                                0600; an existing FILE is refused) and print the\n"
+	        "                                public key\n"
 	        "  key add --school URN (--public Z85 | --file FILE) [--label TEXT]\n"
 	        "                                allow a public key to write a school\n"
 	        "  key revoke (--public Z85 | --file FILE) [--school URN]\n"
@@ -58,15 +60,32 @@ static int usage(FILE *f)
 	        "index.html\n"
 	        "  jobs [--all]                  list queued, running and dead jobs (--all: done "
 	        "too)\n"
+	        "  retention                     the daily register maintenance: make every "
+	        "academic\n"
+	        "                                year's partition the register holds (the next one "
+	        "a\n"
+	        "                                year ahead), drop whole years older than six "
+	        "years\n"
+	        "                                plus the current one, prune register changes "
+	        "older "
+	        "than\n"
+	        "                                a week and jobs done a week or dead 30 days; "
+	        "prints\n"
+	        "                                and records what it did (shown by status)\n"
 	        "  benchmark list                list the national benchmarks reports compare "
 	        "with\n"
 	        "  benchmark import FILE         replace them from a CSV\n"
 	        "                                (year,phase,measure,cohort,percent,source)\n\n"
 	        "rollcalld reads keys at start and on SIGHUP (systemctl reload rollcalld).\n"
+	        "Each command connects with its own [database] key: owner_conninfo (migrate, "
+	        "school\n"
+	        "add/import, key add/revoke, benchmark import, demo), worker_conninfo (report,\n"
+	        "retention), reporting_conninfo (status, jobs and the lists); conninfo when that "
+	        "key\n"
+	        "is empty. ROLLCALL_DATABASE_<KEY> overrides a key.\n"
 	        "  -c, --config FILE   configuration file (default /etc/rollcall/rollcall.conf "
 	        "when\n"
-	        "                      it exists); ROLLCALL_DATABASE_CONNINFO overrides the "
-	        "database\n"
+	        "                      it exists)\n"
 	        "  -h, --help          show this help\n");
 	return f == stdout ? 0 : 2;
 }
@@ -85,28 +104,32 @@ static int die(const char *fmt, ...)
 	return 1;
 }
 
-static int connect_db(ctx *c)
+/* Connects as role: a command that changes reference data is the owner's, one that queues or
+ * runs maintenance is the worker's, one that only reads is the reporting role's. */
+static int connect_db(ctx *c, config_db_role role)
 {
 	char err[512];
 
-	if (c->conn)
+	if (c->conn && c->role == role)
 		return 0;
-	if (db_connect(c->cfg.db_conninfo, &c->conn, err, sizeof(err)) < 0)
+	if (c->conn)
+		PQfinish(c->conn);
+	c->conn = NULL;
+	if (db_connect(config_conninfo(&c->cfg, role), &c->conn, err, sizeof(err)) < 0)
 		return die("%s", err);
+	c->role = role;
 	return 0;
 }
 
-/* Runs a parameterised statement; prints the server's message on failure. */
+/* Runs a parameterised statement; prints the server's reason on failure (never its DETAIL,
+ * which can quote the row). */
 static PGresult *exec(ctx *c, const char *sql, int n, const char *const *params)
 {
-	PGresult *res = PQexecParams(c->conn, sql, n, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
+	char err[512];
+	PGresult *res = db_params(c->conn, "database", sql, n, params, err, sizeof(err));
 
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		fprintf(stderr, "rollcall: %s", PQresultErrorMessage(res));
-		PQclear(res);
-		return NULL;
-	}
+	if (!res)
+		die("%s", err);
 	return res;
 }
 
@@ -117,7 +140,7 @@ static int cmd_migrate(ctx *c, int argc, char **argv)
 
 	if (argc != 1)
 		return usage(stderr);
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_OWNER))
 		return 1;
 	if (db_migrate(c->conn, &applied, err, sizeof(err)) < 0)
 		return die("migrate: %s", err);
@@ -193,7 +216,7 @@ static int school_import(ctx *c, const char *path, int *count)
 	char err[512];
 	PGresult *res;
 
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_OWNER))
 		return 1;
 	res = exec(c, "BEGIN", 0, NULL);
 	if (!res)
@@ -233,7 +256,7 @@ static int cmd_school(ctx *c, int argc, char **argv)
 	if (!strcmp(argv[1], "list")) {
 		PGresult *res;
 
-		if (connect_db(c))
+		if (connect_db(c, CONFIG_DB_REPORTING))
 			return 1;
 		res = exec(
 		        c,
@@ -290,7 +313,7 @@ static int cmd_school(ctx *c, int argc, char **argv)
 	}
 	if (!urn || !laestab || !name || !phase || !la)
 		return die("school add needs --urn, --laestab, --name, --phase and --la");
-	if (connect_db(c) || school_add(c, urn, laestab, name, phase, la, la_name))
+	if (connect_db(c, CONFIG_DB_OWNER) || school_add(c, urn, laestab, name, phase, la, la_name))
 		return 1;
 	printf("school %s registered\n", urn);
 	return 0;
@@ -315,14 +338,20 @@ static int public_from(const char *pub, const char *file, char out[KEY_Z85_LEN +
 	return 0;
 }
 
-static int key_new(const char *out, char pub[KEY_Z85_LEN + 1])
+/* Makes a key pair in the file out (created exclusively, mode 0600) and gives its public key.
+ * With reuse, a key file already there is read instead (its secret is checked). */
+static int key_new(const char *out, char pub[KEY_Z85_LEN + 1], int reuse)
 {
 	char err[512];
 	keypair kp;
+	int rc;
 
 	if (keyfile_generate(&kp) < 0)
 		return die("this libzmq has no CURVE support");
-	if (keyfile_write(out, &kp, err, sizeof(err)) < 0)
+	rc = keyfile_write(out, &kp, err, sizeof(err));
+	if (rc == -EEXIST && reuse)
+		rc = keyfile_read(out, &kp, 1, err, sizeof(err));
+	if (rc < 0)
 		return die("%s", err);
 	memcpy(pub, kp.public_key, sizeof(kp.public_key));
 	return 0;
@@ -333,7 +362,7 @@ static int key_add(ctx *c, const char *urn, const char *pub, const char *label)
 	const char *p[3] = {urn, pub, label ? label : ""};
 	PGresult *res;
 
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_OWNER))
 		return 1;
 	res = exec(c,
 	           "INSERT INTO school_key (school_urn, public_key, label) VALUES ($1, $2, $3)"
@@ -383,7 +412,7 @@ static int cmd_key(ctx *c, int argc, char **argv)
 	if (!strcmp(argv[1], "new")) {
 		if (!out)
 			return die("key new needs --out FILE");
-		if (key_new(out, key))
+		if (key_new(out, key, 0))
 			return 1;
 		printf("%s\n", key);
 		return 0;
@@ -401,7 +430,7 @@ static int cmd_key(ctx *c, int argc, char **argv)
 		const char *p[2];
 		PGresult *res;
 
-		if (public_from(pub, file, key) || connect_db(c))
+		if (public_from(pub, file, key) || connect_db(c, CONFIG_DB_OWNER))
 			return 1;
 		p[0] = key;
 		p[1] = school;
@@ -419,7 +448,7 @@ static int cmd_key(ctx *c, int argc, char **argv)
 	if (!strcmp(argv[1], "list")) {
 		PGresult *res;
 
-		if (connect_db(c))
+		if (connect_db(c, CONFIG_DB_REPORTING))
 			return 1;
 		res = exec(
 		        c,
@@ -441,6 +470,46 @@ static int cmd_key(ctx *c, int argc, char **argv)
 	return usage(stderr);
 }
 
+/* The register's academic years and what retention last did (sql/012's maintenance_log). */
+static int show_register(ctx *c)
+{
+	PGresult *res = exec(
+	        c,
+	        "WITH p AS (SELECT substring(c.relname FROM '^mark_version_([0-9]{4})$')::integer"
+	        "  AS y FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+	        "  WHERE i.inhparent = 'mark_version'::regclass),"
+	        " lastrun AS (SELECT max(run_at) AS at FROM maintenance_log),"
+	        " dropped AS (SELECT run_at, object, rows FROM maintenance_log"
+	        "  WHERE action = 'dropped' ORDER BY log_id DESC LIMIT 1)"
+	        " SELECT (SELECT coalesce(rollcall_year_name(min(y)) || ' to ' ||"
+	        "   rollcall_year_name(max(y)) || ' (' || count(*) || ' partitions)', 'none')"
+	        "   FROM p WHERE y IS NOT NULL),"
+	        " (SELECT rollcall_year_name(first_year)"
+	        "   FROM rollcall_register_years(current_date)),"
+	        " (SELECT coalesce(to_char(at, 'YYYY-MM-DD HH24:MI'), '') FROM lastrun),"
+	        " (SELECT coalesce(string_agg(l.action || ' ' || l.object ||"
+	        "   CASE WHEN l.action = 'created' THEN '' ELSE ' (rows: ' || l.rows || ')' END,"
+	        "   '; ' ORDER BY l.log_id), 'nothing to do') FROM maintenance_log l, lastrun"
+	        "   WHERE l.run_at = lastrun.at AND l.action <> 'run'),"
+	        " coalesce((SELECT object || ' (rows: ' || rows || ') on ' ||"
+	        "   to_char(run_at, 'YYYY-MM-DD') FROM dropped), '')",
+	        0, NULL);
+
+	if (!res)
+		return 1;
+	printf("\nregister: academic years %s; retention keeps %s onwards\n", PQgetvalue(res, 0, 0),
+	       PQgetvalue(res, 0, 1));
+	if (PQgetvalue(res, 0, 2)[0])
+		printf("retention: last run %s: %s\n", PQgetvalue(res, 0, 2),
+		       PQgetvalue(res, 0, 3));
+	else
+		printf("retention: never run (schedule 'rollcall retention' daily)\n");
+	if (PQgetvalue(res, 0, 4)[0])
+		printf("retention: last dropped %s\n", PQgetvalue(res, 0, 4));
+	PQclear(res);
+	return 0;
+}
+
 static int cmd_status(ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"school", required_argument, NULL, 's'},
@@ -457,7 +526,7 @@ static int cmd_status(ctx *c, int argc, char **argv)
 			return usage(stderr);
 		school = optarg;
 	}
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_REPORTING))
 		return 1;
 	p[0] = school;
 	res = exec(c,
@@ -498,7 +567,7 @@ static int cmd_status(ctx *c, int argc, char **argv)
 		printf("%-7s %7lld %10lld %10lld %8lld %-16s %8lld\n", "total", tp, tm, tv, tb, "",
 		       tr);
 	PQclear(res);
-	return 0;
+	return show_register(c);
 }
 
 static int cmd_demo(ctx *c, int argc, char **argv)
@@ -523,21 +592,9 @@ static int cmd_demo(ctx *c, int argc, char **argv)
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *urn = PQgetvalue(res, i, 0);
 		char file[4200], pub[KEY_Z85_LEN + 1];
-		char err[512];
-		keypair kp;
 
 		snprintf(file, sizeof(file), "%s/%s.key", keys, urn);
-		if (access(file, F_OK) == 0) {
-			if (keyfile_read(file, &kp, 1, err, sizeof(err)) < 0) {
-				PQclear(res);
-				return die("%s", err);
-			}
-			memcpy(pub, kp.public_key, sizeof(pub));
-		} else if (key_new(file, pub)) {
-			PQclear(res);
-			return 1;
-		}
-		if (key_add(c, urn, pub, "demo")) {
+		if (key_new(file, pub, 1) || key_add(c, urn, pub, "demo")) {
 			PQclear(res);
 			return 1;
 		}
@@ -648,7 +705,7 @@ static int cmd_report(ctx *c, int argc, char **argv)
 	}
 	if (timeout < 1)
 		return die("--timeout must be a positive number of seconds");
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_WORKER))
 		return 1;
 	if (!nowait && db_exec(c->conn, "LISTEN " QUEUE_END_CHANNEL, err, sizeof(err)) < 0)
 		return die("%s", err);
@@ -666,7 +723,7 @@ static int cmd_jobs(ctx *c, int argc, char **argv)
 	int all = argc > 1 && !strcmp(argv[1], "--all");
 	PGresult *res;
 
-	if (connect_db(c))
+	if (connect_db(c, CONFIG_DB_REPORTING))
 		return 1;
 	res = exec(
 	        c,
@@ -687,6 +744,42 @@ static int cmd_jobs(ctx *c, int argc, char **argv)
 		       PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6),
 		       PQgetvalue(res, i, 6)[0] && PQgetvalue(res, i, 7)[0] ? " / " : "",
 		       PQgetvalue(res, i, 7));
+	PQclear(res);
+	return 0;
+}
+
+/* The daily register maintenance, as the worker role (nothing nightly uses the owner): all of
+ * it is rollcall_retention (sql/012), a SECURITY DEFINER function only that role may run. */
+static int cmd_retention(ctx *c, int argc, char **argv)
+{
+	PGresult *res;
+	int acted = 0;
+
+	(void)argv;
+	if (argc != 1)
+		return usage(stderr);
+	if (connect_db(c, CONFIG_DB_WORKER))
+		return 1;
+	res = exec(c, "SELECT action, object, rows, detail FROM rollcall_retention()", 0, NULL);
+	if (!res)
+		return 1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *action = PQgetvalue(res, i, 0);
+
+		if (!strcmp(action, "run")) {
+			printf("retention: the register %s\n", PQgetvalue(res, i, 3));
+			continue;
+		}
+		acted++;
+		if (!strcmp(action, "created"))
+			printf("retention: created %s (%s)\n", PQgetvalue(res, i, 1),
+			       PQgetvalue(res, i, 3));
+		else
+			printf("retention: %s %s (%s; rows: %s)\n", action, PQgetvalue(res, i, 1),
+			       PQgetvalue(res, i, 3), PQgetvalue(res, i, 2));
+	}
+	if (!acted)
+		printf("retention: nothing to do\n");
 	PQclear(res);
 	return 0;
 }
@@ -741,7 +834,7 @@ static int cmd_benchmark(ctx *c, int argc, char **argv)
 
 	if (argc < 2)
 		return usage(stderr);
-	if (connect_db(c))
+	if (connect_db(c, !strcmp(argv[1], "list") ? CONFIG_DB_REPORTING : CONFIG_DB_OWNER))
 		return 1;
 	if (!strcmp(argv[1], "list") && argc == 2) {
 		res = exec(
@@ -830,6 +923,8 @@ int main(int argc, char **argv)
 		rc = cmd_report(&c, argc, argv);
 	else if (!strcmp(argv[0], "jobs"))
 		rc = cmd_jobs(&c, argc, argv);
+	else if (!strcmp(argv[0], "retention"))
+		rc = cmd_retention(&c, argc, argv);
 	else if (!strcmp(argv[0], "benchmark"))
 		rc = cmd_benchmark(&c, argc, argv);
 	else if (!strcmp(argv[0], "help"))
