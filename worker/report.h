@@ -3,6 +3,7 @@
 #ifndef ROLLCALL_WORKER_REPORT_H
 #define ROLLCALL_WORKER_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,10 +80,80 @@ int report_write_cohorts_csv(const trust_report *r, FILE *f) __attribute__((warn
  * -EIO. */
 int report_write_cohorts_html(const trust_report *r, FILE *f) __attribute__((warn_unused_result));
 
+/* ---- figure rules every report applies (one place each) ---------------------------------- */
+
+/* Fewer pupils than this in a cohort, or in its complement: a report shows the count but not
+ * the rate or the gap (a rate over so few pupils is not a fair guide, and may identify them). */
+#define REPORT_SMALL_GROUP 5
+
+/* Whether a cohort row (members in, the others out) is a small group under that rule. */
+bool report_small_group(const measures_cohort_row *in, const measures_cohort_row *out);
+
+/* Attended sessions of a row: possible minus absence (AEA counts as attendance). */
+uint64_t report_attended(const measures_cohort_row *w);
+
+/* The sign of a formatted gap: -1, 0 ("0.0") or 1. */
+int report_gap_sign(const char *g);
+
+/* Gap a/b - c/d in percentage points with an explicit sign ("+1.2", "-3.4", "0.0") into out;
+ * "" when b or d is 0. Returns its sign. */
+int report_gap_signed(uint64_t a, uint64_t b, uint64_t c, uint64_t d, char out[MEASURES_PCT_LEN]);
+
+/* A cohort's attendance gap in pp: its members' attendance minus the others', signed as
+ * above. */
+int report_cohort_gap(const measures_cohort_row *in, const measures_cohort_row *out,
+                      char buf[MEASURES_PCT_LEN]);
+
+/* 100 num / den as a double, for drawing (text always comes from the exact counts); 0 when den
+ * is 0. */
+double report_rate(uint64_t num, uint64_t den);
+
+/* A national comparison figure num / den, and what it is for: a single phase ("secondary"),
+ * "all", or NULL for a mix of phases weighted together. ok is false when there is none. */
+typedef struct report_national {
+	bool ok;
+	uint64_t num, den;
+	const char *phase;
+} report_national;
+
+/* The national figure of measure for the trust's schools: each school's phase benchmark
+ * weighted by its possible sessions (by_pupils: its pupils) in the ytd headline population;
+ * when a school with pupils has no figure for its phase, the "all" benchmark instead.
+ * attendance turns an absence measure into 100 minus it. */
+report_national report_trust_national(const trust_report *r, const char *measure, bool attendance,
+                                      bool by_pupils);
+
+/* The national overall absence benchmark for the school's phase, or NULL. */
+const report_benchmark *report_phase_absence(const trust_report *r, const report_school *s);
+
+/* Whether school i ranks before school j: highest ytd absence rate first, schools without
+ * sessions last, ties by URN then position. A strict total order. */
+bool report_school_before(const trust_report *r, size_t i, size_t j);
+
+/* The school ranked after prev (SIZE_MAX: the first one), or SIZE_MAX after the last. Quadratic
+ * over a trust's schools, and needs no memory. */
+size_t report_rank_next(const trust_report *r, size_t prev);
+
+#define REPORT_FOR_RANKED(r, i)                                                                    \
+	for (size_t i = report_rank_next((r), SIZE_MAX); i != SIZE_MAX;                            \
+	     i = report_rank_next((r), i))
+
+/* "Year to date", "This term", "Last 4 weeks". */
+const char *report_period_label(measures_period p);
+
+/* "Expected", "At risk of PA", "Persistent absence", "At risk of SA", "Severe absence" ("" for
+ * none). */
+const char *report_category_label(measures_category c);
+
 /* Fills out[REPORT_MAX_COHORTS] with the cohorts every report uses, in report order. */
 void report_cohorts_init(report_cohort *out, size_t *n);
 
-/* The benchmark for (phase, measure, cohort) with the latest year, or NULL. */
+/* The benchmark for (phase, measure, cohort) with the latest year among v[0..n), or NULL. */
+const report_benchmark *report_benchmark_lookup(const report_benchmark *v, size_t n,
+                                                const char *phase, const char *measure,
+                                                const char *cohort);
+
+/* report_benchmark_lookup over the trust report's benchmarks. */
 const report_benchmark *report_benchmark_find(const trust_report *r, const char *phase,
                                               const char *measure, const char *cohort);
 

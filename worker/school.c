@@ -12,6 +12,7 @@
 #include "rollcall/codes.h"
 #include "rollcall/date.h"
 #include "rollcall/db.h"
+#include "rollcall/ncyear.h"
 
 /* One current mark read from the register (buffered until the sessions are known). */
 typedef struct raw_mark {
@@ -98,20 +99,6 @@ int school_default_as_of(PGconn *conn, uint32_t urn, int32_t *as_of, char *err, 
 		*as_of = MEASURES_NO_DAY;
 	PQclear(res);
 	return 0;
-}
-
-static int8_t nc_year_of(const char *s)
-{
-	if (!s || !s[0])
-		return MEASURES_NC_UNKNOWN;
-	if (!strcmp(s, "N1"))
-		return MEASURES_NC_N1;
-	if (!strcmp(s, "N2"))
-		return MEASURES_NC_N2;
-	if (!strcmp(s, "R"))
-		return MEASURES_NC_R;
-	int v = atoi(s);
-	return v >= 1 && v <= 14 ? (int8_t)v : MEASURES_NC_UNKNOWN;
 }
 
 static int load_meta(PGconn *conn, school_reg *r, char *err, size_t errlen)
@@ -201,7 +188,8 @@ static int load_pupils(PGconn *conn, school_reg *r, char *err, size_t errlen)
 			const char *care = PQgetvalue(cres, (int)k, 4);
 
 			c->valid_from = atoi(PQgetvalue(cres, (int)k, 1));
-			c->nc_year = nc_year_of(PQgetvalue(cres, (int)k, 2));
+			c->nc_year = ncyear_parse(PQgetvalue(cres, (int)k, 2),
+			                          (size_t)PQgetlength(cres, (int)k, 2));
 			c->sex = sex == 'M' || sex == 'F' ? sex : 'U';
 			c->sen = sen[0] == 'K'   ? MEASURES_SEN_K
 			         : sen[0] == 'E' ? MEASURES_SEN_E

@@ -33,17 +33,18 @@
 #include <stdint.h>
 
 #include "rollcall/codes.h"
+#include "rollcall/ncyear.h"
 
 /* "No such day": a leaving day of an enrolment still on roll, a threshold never reached. */
 #define MEASURES_NO_DAY INT32_MAX
 /* "No such session" in session indices. */
 #define MEASURES_NO_SESSION UINT32_MAX
 
-/* NC year groups: N1 = -2, N2 = -1, R (Reception) = 0, then 1..14. */
-#define MEASURES_NC_N1      (-2)
-#define MEASURES_NC_N2      (-1)
-#define MEASURES_NC_R       0
-#define MEASURES_NC_UNKNOWN INT8_MIN
+/* NC year groups (rollcall/ncyear.h): N1 = -2, N2 = -1, R (Reception) = 0, then 1..14. */
+#define MEASURES_NC_N1      NCYEAR_N1
+#define MEASURES_NC_N2      NCYEAR_N2
+#define MEASURES_NC_R       NCYEAR_R
+#define MEASURES_NC_UNKNOWN NCYEAR_UNKNOWN
 
 /* Persistent and severe absence (DfE definitions, not configurable): rate >= 10% / >= 50%. */
 #define MEASURES_PA_BP 1000u
