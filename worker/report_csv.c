@@ -4,47 +4,77 @@
 #include <stdio.h>
 
 #include "report.h"
+#include "rollcall/csvwrite.h"
 
-static void pct(uint64_t num, uint64_t den, char out[MEASURES_PCT_LEN])
+static const char *const s_columns[] = {"scope",
+                                        "school_urn",
+                                        "period",
+                                        "cohort",
+                                        "in_cohort",
+                                        "pupils",
+                                        "possible_sessions",
+                                        "absence_sessions",
+                                        "authorised_sessions",
+                                        "unauthorised_sessions",
+                                        "attendance_pct",
+                                        "authorised_pct",
+                                        "unauthorised_pct",
+                                        "pa_pupils",
+                                        "pa_pct",
+                                        "sa_pupils",
+                                        "sa_pct",
+                                        "gap_pp",
+                                        NULL};
+
+/* A percentage cell from exact counts ("" when den is 0). */
+static void pct(csvw *w, uint64_t num, uint64_t den)
 {
-	measures_pct_format(num, den, out);
+	char b[MEASURES_PCT_LEN];
+
+	csvw_raw(w, measures_pct_format(num, den, b));
 }
 
-static void row(FILE *f, const report_school *s, measures_period p, const char *cohort, bool in,
+static void row(csvw *w, const report_school *s, measures_period p, const char *cohort, bool in,
                 const measures_cohort_row *c, const measures_cohort_row *other)
 {
-	char att[MEASURES_PCT_LEN], auth[MEASURES_PCT_LEN], unauth[MEASURES_PCT_LEN];
-	char pa[MEASURES_PCT_LEN], sa[MEASURES_PCT_LEN], gap[MEASURES_PCT_LEN] = "";
+	char gap[MEASURES_PCT_LEN] = "";
 
-	pct(c->possible - c->absence, c->possible, att);
-	pct(c->authorised, c->possible, auth);
-	pct(c->unauthorised, c->possible, unauth);
-	pct(c->pa_pupils, c->pupils, pa);
-	pct(c->sa_pupils, c->pupils, sa);
 	/* gap_pp: this row's attendance % minus its complement's. */
 	if (other)
-		measures_gap_format(c->possible - c->absence, c->possible,
-		                    other->possible - other->absence, other->possible, gap);
+		measures_gap_format(report_attended(c), c->possible, report_attended(other),
+		                    other->possible, gap);
+	csvw_raw(w, s->urn ? "school" : "trust");
 	if (s->urn)
-		fprintf(f, "school,%u,", s->urn);
+		csvw_uint(w, s->urn);
 	else
-		fprintf(f, "trust,,");
-	fprintf(f, "%s,%s,%c,%llu,%llu,%llu,%llu,%llu,%s,%s,%s,%llu,%s,%llu,%s,%s\n",
-	        measures_period_name(p), cohort, in ? 'Y' : 'N', (unsigned long long)c->pupils,
-	        (unsigned long long)c->possible, (unsigned long long)c->absence,
-	        (unsigned long long)c->authorised, (unsigned long long)c->unauthorised, att, auth,
-	        unauth, (unsigned long long)c->pa_pupils, pa, (unsigned long long)c->sa_pupils, sa,
-	        gap);
+		csvw_raw(w, "");
+	csvw_raw(w, measures_period_name(p));
+	csvw_text(w, cohort);
+	csvw_raw(w, in ? "Y" : "N");
+	csvw_uint(w, c->pupils);
+	csvw_uint(w, c->possible);
+	csvw_uint(w, c->absence);
+	csvw_uint(w, c->authorised);
+	csvw_uint(w, c->unauthorised);
+	pct(w, report_attended(c), c->possible);
+	pct(w, c->authorised, c->possible);
+	pct(w, c->unauthorised, c->possible);
+	csvw_uint(w, c->pa_pupils);
+	pct(w, c->pa_pupils, c->pupils);
+	csvw_uint(w, c->sa_pupils);
+	pct(w, c->sa_pupils, c->pupils);
+	csvw_raw(w, gap);
+	csvw_end(w);
 }
 
-static void school_rows(FILE *f, const trust_report *r, const report_school *s)
+static void school_rows(csvw *w, const trust_report *r, const report_school *s)
 {
 	for (int p = 0; p < MEASURES_PERIODS; p++) {
-		row(f, s, (measures_period)p, "all", true, &s->all[p], NULL);
+		row(w, s, (measures_period)p, "all", true, &s->all[p], NULL);
 		for (size_t k = 0; k < r->n_cohorts; k++) {
-			row(f, s, (measures_period)p, r->cohorts[k].name, true, &s->in[p][k],
+			row(w, s, (measures_period)p, r->cohorts[k].name, true, &s->in[p][k],
 			    &s->out[p][k]);
-			row(f, s, (measures_period)p, r->cohorts[k].name, false, &s->out[p][k],
+			row(w, s, (measures_period)p, r->cohorts[k].name, false, &s->out[p][k],
 			    &s->in[p][k]);
 		}
 	}
@@ -52,12 +82,12 @@ static void school_rows(FILE *f, const trust_report *r, const report_school *s)
 
 int report_write_cohorts_csv(const trust_report *r, FILE *f)
 {
-	fputs("scope,school_urn,period,cohort,in_cohort,pupils,possible_sessions,absence_sessions,"
-	      "authorised_sessions,unauthorised_sessions,attendance_pct,authorised_pct,"
-	      "unauthorised_pct,pa_pupils,pa_pct,sa_pupils,sa_pct,gap_pp\n",
-	      f);
-	school_rows(f, r, &r->trust);
+	csvw w;
+
+	csvw_init(&w, f);
+	csvw_header(&w, s_columns);
+	school_rows(&w, r, &r->trust);
 	for (size_t i = 0; i < r->n_schools; i++)
-		school_rows(f, r, &r->schools[i]);
+		school_rows(&w, r, &r->schools[i]);
 	return ferror(f) ? -EIO : 0;
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rollcall/csvwrite.h"
+
 #include "rollcall/date.h"
 
 int out_open(gen_out *o, const char *path, char *err, size_t errlen)
@@ -71,17 +73,12 @@ int out_close(gen_out *o, char *err, size_t errlen)
 
 void out_csv(gen_out *o, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		out_str(o, s);
-		return;
-	}
-	out_char(o, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			out_char(o, '"');
-		out_char(o, *s);
-	}
-	out_char(o, '"');
+	size_t n = strlen(s);
+	char *p = out_reserve(o, CSVWRITE_CELL_MAX(n));
+	size_t k = csvwrite_cell(p, s, n, true);
+
+	o->len += k;
+	o->total += k;
 }
 
 void out_uint(gen_out *o, uint64_t v)

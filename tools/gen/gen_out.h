@@ -57,7 +57,8 @@ static inline void out_char(gen_out *o, char c)
 	o->total++;
 }
 
-/* A text field, quoted (RFC 4180) when it holds a comma, quote, CR or LF. */
+/* A text field as lib/csvwrite writes one (RFC 4180 quoting, formula guard); at most
+ * CSVWRITE_CELL_MAX(strlen(s)) <= OUT_BUFSIZE bytes. */
 void out_csv(gen_out *o, const char *s);
 
 /* A non-negative decimal number. */
