@@ -28,9 +28,10 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int cohorts_ensure_school(PGconn *conn, school_cache *cache, const measures_config *mc,
-                          uint32_t urn, int32_t as_of, bool *computed, char *err, size_t errlen)
+int cohorts_ensure_school(const job_env *env, uint32_t urn, int32_t as_of, bool *computed,
+                          char *err, size_t errlen)
 {
+	PGconn *conn = env->conn;
 	char u[16], d[11];
 	const char *p[2] = {u, date_format(as_of, d)};
 	report_cohort cohorts[REPORT_MAX_COHORTS];
@@ -60,25 +61,23 @@ int cohorts_ensure_school(PGconn *conn, school_cache *cache, const measures_conf
 	PQclear(res);
 	/* One worker computes a school at a time (a recompute job may be on it right now); once
 	 * the lock is ours, look again: the other worker may have stored what we need. */
-	res = query(conn, "SELECT pg_advisory_lock(72432, $1::integer)", 1, p, err, errlen);
-	if (!res)
-		return -EIO;
-	PQclear(res);
+	rc = jobs_lock_school(env, urn, err, errlen);
+	if (rc < 0)
+		return rc;
 	res = query(conn,
 	            "SELECT change_id FROM school_result WHERE school_urn = $1 AND as_of = $2", 2,
 	            p, err, errlen);
 	if (res && PQntuples(res) == 1 && atoll(PQgetvalue(res, 0, 0)) == latest) {
 		PQclear(res);
-		PQclear(query(conn, "SELECT pg_advisory_unlock(72432, $1::integer)", 1, p, err,
-		              errlen));
+		jobs_unlock_school(env, urn);
 		return 0;
 	}
 	PQclear(res);
 	t[0] = now_ms();
-	rc = school_refresh(conn, cache, urn, as_of, &reg, &full, err, errlen);
+	rc = school_refresh(conn, env->cache, urn, as_of, &reg, &full, err, errlen);
 	t[1] = now_ms();
 	if (rc == 0)
-		rc = school_compute(reg, as_of, mc, &m, err, errlen);
+		rc = school_compute(reg, as_of, env->mc, &m, err, errlen);
 	t[2] = now_ms();
 	if (rc == 0) {
 		report_cohorts_init(cohorts, &ncoh);
@@ -88,7 +87,7 @@ int cohorts_ensure_school(PGconn *conn, school_cache *cache, const measures_conf
 	log_debug("school %u: %s refresh %.1f ms, compute %.1f ms, store %.1f ms", urn,
 	          full ? "full" : "partial", t[1] - t[0], t[2] - t[1], t[3] - t[2]);
 	measures_destroy(&m);
-	PQclear(query(conn, "SELECT pg_advisory_unlock(72432, $1::integer)", 1, p, err, errlen));
+	jobs_unlock_school(env, urn);
 	*computed = rc == 0;
 	return rc;
 }
@@ -392,10 +391,11 @@ static int load_benchmarks(PGconn *conn, trust_report *r, char *err, size_t errl
 	return 0;
 }
 
-int cohorts_run(PGconn *conn, school_cache *cache, const measures_config *mc, int32_t as_of,
-                const char *out_dir, cohorts_progress_fn progress, void *user, char *result,
-                size_t resultlen, char *err, size_t errlen)
+int cohorts_run(const job_env *env, int32_t as_of, char *result, size_t resultlen, char *err,
+                size_t errlen)
 {
+	PGconn *conn = env->conn;
+	const char *out_dir = env->output_dir;
 	trust_report r;
 	report_cohort all[REPORT_MAX_COHORTS];
 	size_t nall, computed = 0;
@@ -452,12 +452,11 @@ int cohorts_run(PGconn *conn, school_cache *cache, const measures_config *mc, in
 	for (size_t i = 0; i < r.n_schools; i++) {
 		bool did = false;
 
-		if (r.schools[i].stale &&
-		    (rc = cohorts_ensure_school(conn, cache, mc, r.schools[i].urn, as_of, &did, err,
-		                                errlen)) < 0)
+		if (r.schools[i].stale && (rc = cohorts_ensure_school(env, r.schools[i].urn, as_of,
+		                                                      &did, err, errlen)) < 0)
 			goto out;
 		computed += did;
-		if (progress && (rc = progress(user, i + 1, r.n_schools)) < 0) {
+		if (env->progress && (rc = env->progress(env->user, i + 1, r.n_schools)) < 0) {
 			snprintf(err, errlen, "cohorts: stopped after %zu of %zu schools", i + 1,
 			         r.n_schools);
 			goto out;

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cohorts.h"
+#include "jobs.h"
 #include "rollcall/config.h"
 #include "rollcall/date.h"
 #include "rollcall/db.h"
@@ -57,6 +57,11 @@ static void keepalive(worker *w)
 	}
 }
 
+static void on_keepalive(void *user)
+{
+	keepalive(user);
+}
+
 static int on_progress(void *user, size_t done, size_t total)
 {
 	worker *w = user;
@@ -74,62 +79,31 @@ static int on_progress(void *user, size_t done, size_t total)
 	return s_stop ? -ECANCELED : 0;
 }
 
-/* A school's recompute after ingest: its results as of its latest marked day. */
-static int run_recompute(worker *w, const job *j, char *result, size_t rlen, char *err, size_t elen)
-{
-	char d[11];
-	int32_t as_of;
-	bool computed;
-	int rc;
-
-	rc = school_default_as_of(w->conn, j->school_urn, &as_of, err, elen);
-	if (rc < 0)
-		return rc;
-	if (as_of == MEASURES_NO_DAY) {
-		snprintf(result, rlen, "no marks yet");
-		return 0;
-	}
-	/* The school is locked inside (one worker computes a school at a time). */
-	rc = cohorts_ensure_school(w->conn, &w->cache, &w->mc, j->school_urn, as_of, &computed, err,
-	                           elen);
-	if (rc == 0)
-		snprintf(result, rlen, "as of %s%s", date_format(as_of, d),
-		         computed ? "" : " (up to date)");
-	return rc;
-}
-
-static int run_cohorts(worker *w, const job *j, char *result, size_t rlen, char *err, size_t elen)
-{
-	int32_t as_of = MEASURES_NO_DAY;
-	const char *a = strstr(j->args, "as_of=");
-
-	if (a && date_parse(a + 6, strnlen(a + 6, 10) == 10 ? 10 : 0, &as_of) < 0) {
-		snprintf(err, elen, "cohorts: bad as_of in job arguments '%s'", j->args);
-		return -EINVAL;
-	}
-	return cohorts_run(w->conn, &w->cache, &w->mc, as_of, w->cfg->output_dir, on_progress, w,
-	                   result, rlen, err, elen);
-}
-
 static void run_job(worker *w, const job *j)
 {
 	char result[512] = "", err[1024] = "";
 	int rc, dead = 0;
 	uint64_t t0 = mono_ms();
 
-	w->current = *j;
-	if (!strcmp(j->kind, "recompute") && j->school_urn)
-		rc = run_recompute(w, j, result, sizeof(result), err, sizeof(err));
-	else if (!strcmp(j->kind, "cohorts"))
-		rc = run_cohorts(w, j, result, sizeof(result), err, sizeof(err));
-	else {
-		snprintf(err, sizeof(err), "unknown job kind '%s'", j->kind);
-		rc = -EINVAL;
-	}
+	job_env env = {.conn = w->conn,
+	               .cache = &w->cache,
+	               .mc = &w->mc,
+	               .output_dir = w->cfg->output_dir,
+	               .lock_wait_s = w->cfg->lease_seconds / 2 > 0 ? w->cfg->lease_seconds / 2 : 1,
+	               .user = w,
+	               .progress = on_progress,
+	               .keepalive = on_keepalive};
 
-	if (rc == -ECANCELED) {
-		/* We are stopping: give the job back. */
-		if (queue_release(w->conn, j, 0, err, sizeof(err)) < 0)
+	w->current = *j;
+	rc = jobs_run(&env, j, result, sizeof(result), err, sizeof(err));
+	if (rc == -ECANCELED || rc == -EBUSY) {
+		/* Stopping, or the school is another worker's for now: give the job back. */
+		int delay = rc == -EBUSY ? 5 : 0;
+
+		if (rc == -EBUSY)
+			log_info("worker: job %lld (%s, URN %u): %s", (long long)j->id, j->kind,
+			         j->school_urn, err);
+		if (queue_release(w->conn, j, delay, err, sizeof(err)) < 0)
 			log_err("worker: job %lld: cannot release (%s)", (long long)j->id, err);
 		else
 			log_info("worker: job %lld (%s) released", (long long)j->id, j->kind);

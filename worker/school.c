@@ -668,6 +668,8 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 	int32_t *wk = NULL;
 	uint64_t *wpos = NULL, *wabs = NULL;
 	size_t nw = 0;
+	PGresult *res;
+	bool newer;
 	int rc;
 
 	for (size_t e = 0; e < m->n_enrolments; e++) {
@@ -703,11 +705,23 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 	}
 	if ((rc = exec_ok(conn, "BEGIN", 0, NULL, err, errlen)) < 0)
 		goto out;
-	/* Per-enrolment rows are kept for the latest as-of only; the small summaries for each.
-	 * One statement clears what this store replaces (no foreign keys: sql/004). */
+	/* Per-enrolment rows are kept for the latest as-of only, and never go backwards: a report
+	 * for a past day must not replace the figures other reports read. */
+	res = query(conn,
+	            "SELECT EXISTS (SELECT 1 FROM enrolment_result WHERE school_urn = $1"
+	            " AND as_of > $2)",
+	            2, p, err, errlen);
+	if (!res) {
+		rc = -EIO;
+		goto out;
+	}
+	newer = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	/* One statement clears what this store replaces (no foreign keys: sql/004). */
 	if ((rc = exec_ok(
 	             conn,
-	             "WITH e AS (DELETE FROM enrolment_result WHERE school_urn = $1),"
+	             "WITH e AS (DELETE FROM enrolment_result WHERE school_urn = $1 AND as_of <= "
+	             "$2),"
 	             " c AS (DELETE FROM cohort_result WHERE school_urn = $1 AND as_of = $2),"
 	             " k AS (DELETE FROM category_result WHERE school_urn = $1 AND as_of = $2),"
 	             " w AS (DELETE FROM week_result WHERE school_urn = $1 AND as_of = $2)"
@@ -722,6 +736,8 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 	             11, p, err, errlen)) < 0)
 		goto out;
 
+	if (newer)
+		goto summaries;
 	rc = db_copy_in_start(
 	        conn,
 	        "enrolment_result (school_urn, as_of, pupil_id, illness_ytd, penalty_sessions,"
@@ -767,6 +783,7 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 	if ((rc = rc < 0 ? rc : finish(&cb, conn, err, errlen)) < 0)
 		goto out;
 
+summaries:
 	rc = db_copy_in_start(conn,
 	                      "cohort_result (school_urn, as_of, period, cohort, in_cohort, pupils,"
 	                      " possible, absence, authorised, unauthorised, pa_pupils, sa_pupils)",

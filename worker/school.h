@@ -64,8 +64,9 @@ int school_compute(const school_reg *r, int32_t as_of, const measures_config *cf
                    char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* Replaces the school's stored results as of m->as_of (school_result with its cohort, category
- * and week rows, and the per-enrolment figures, which are kept for the latest as-of only) in
- * one transaction. cohorts: the cohort list of the reports. */
+ * and week rows) in one transaction, and the per-enrolment figures, which are kept for the
+ * latest as-of only: when figures as of a later day are stored, those stay (a report for a past
+ * day never replaces the latest figures). cohorts: the cohort list of the reports. */
 int school_store(PGconn *conn, const school_reg *r, const measures *m, const report_cohort *cohorts,
                  size_t n_cohorts, char *err, size_t errlen) __attribute__((warn_unused_result));
 

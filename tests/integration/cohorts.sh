@@ -29,6 +29,10 @@ assert_eq "$(psql_val "select count(*) from school_result")" "5" "each school ha
 RC_EXTRA_PIDS="$!"
 "$RC_BIN_ADMIN" report cohorts --as-of "$AS_OF" --timeout 120 >"$T/report.out"
 assert_grep "trust/$AS_OF/cohorts.csv" "$T/report.out" "report names the CSV"
+# A report for a past day stores that day's summaries, but the per-pupil figures other reports
+# read stay those of the latest day.
+assert_eq "$(psql_val "select count(distinct as_of) || ' ' || min(as_of) from enrolment_result")" \
+	"1 $(psql_val "select max(as_of) from school_result")" "per-pupil results never go backwards"
 csv="$T/out/trust/$AS_OF/cohorts.csv"
 html="$T/out/trust/$AS_OF/index.html"
 [ -s "$csv" ] && [ -s "$html" ] || rc_fail "report files missing"
@@ -153,3 +157,18 @@ ROLLCALL_WORKER_MAX_ATTEMPTS=2 worker --once --name retry2 >>"$T/worker.log" 2>&
 assert_eq "$(psql_val "select state || ' ' || attempts || ': ' || last_error from job where job_id = $bad")" "dead 2: unknown job kind 'no-such-report'" "second failure: dead, with the error kept"
 "$RC_BIN_ADMIN" jobs >"$T/jobs.out"
 assert_grep "no-such-report +dead" "$T/jobs.out" "rollcall jobs shows the dead job"
+
+# A school another worker holds: the worker waits a bounded time (half the lease, keeping its
+# watchdog fed), then gives the job back untouched instead of hanging.
+urn=$(awk -F, 'NR == 2 { print $1 }' "$T/trust/trust.csv")
+psql_val "delete from school_result where school_urn = $urn" >/dev/null
+psql -X -q -c "select pg_advisory_lock(72432, $urn), pg_sleep(12)" >/dev/null &
+holder=$!
+until [ "$(psql_val "select count(*) from pg_locks where locktype = 'advisory' and classid = 72432 and objid = $urn")" = 1 ]; do sleep 0.05; done
+busy=$(psql_val "insert into job (school_urn, kind) values ($urn, 'recompute') returning job_id")
+t0=$SECONDS
+ROLLCALL_WORKER_LEASE_SECONDS=10 worker --once --name waiter >>"$T/worker.log" 2>&1
+[ $((SECONDS - t0)) -lt 11 ] || rc_fail "the worker waited for the lock instead of giving the job back"
+assert_eq "$(psql_val "select state || ' ' || attempts from job where job_id = $busy")" "pending 0" "a locked school's job is given back, its attempt not counted"
+assert_grep "URN $urn\\): school $urn: another worker has been computing it for 5 s" "$T/worker.log" "the worker says why"
+kill $holder 2>/dev/null; wait $holder 2>/dev/null || true

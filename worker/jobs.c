@@ -1,0 +1,149 @@
+/* The table of job kinds and the kinds the worker has had from the start: a school's recompute
+ * after ingest and the trust cohort breakdown. */
+#include "jobs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cohorts.h"
+#include "rollcall/date.h"
+#include "rollcall/db.h"
+
+/* The advisory lock class 72432 is "a worker computes this school" (the daemon's writers take
+ * 72431 for a school they write). */
+
+int jobs_lock_school(const job_env *env, uint32_t urn, char *err, size_t elen)
+{
+	char u[16];
+	const char *p[1] = {u};
+	struct timespec t0, now;
+
+	snprintf(u, sizeof(u), "%u", urn);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		PGresult *res = db_prepared(env->conn, "school lock",
+		                            "SELECT pg_try_advisory_lock(72432, $1::integer)", 1, p,
+		                            err, elen);
+		bool got;
+
+		if (!res)
+			return -EIO;
+		got = PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+		if (got)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= env->lock_wait_s) {
+			snprintf(err, elen,
+			         "school %u: another worker has been computing it for %d s; "
+			         "given back to run later",
+			         urn, env->lock_wait_s);
+			return -EBUSY;
+		}
+		if (env->keepalive)
+			env->keepalive(env->user);
+		usleep(100000);
+	}
+}
+
+void jobs_unlock_school(const job_env *env, uint32_t urn)
+{
+	char u[16], err[256];
+	const char *p[1] = {u};
+
+	snprintf(u, sizeof(u), "%u", urn);
+	PQclear(db_prepared(env->conn, "school unlock",
+	                    "SELECT pg_advisory_unlock(72432, $1::integer)", 1, p, err,
+	                    sizeof(err)));
+}
+
+int jobs_arg(const job *j, const char *key, char *out, size_t outlen)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = j->args; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (n > klen && p[klen] == '=' && !strncmp(p, key, klen)) {
+			size_t vlen = n - klen - 1;
+
+			if (vlen + 1 > outlen)
+				return -1;
+			memcpy(out, p + klen + 1, vlen);
+			out[vlen] = '\0';
+			return (int)vlen;
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	return -1;
+}
+
+/* A school's recompute after ingest: its results as of its latest marked day. */
+static int run_recompute(const job_env *env, const job *j, char *result, size_t rlen, char *err,
+                         size_t elen)
+{
+	char d[11];
+	int32_t as_of;
+	bool computed;
+	int rc;
+
+	rc = school_default_as_of(env->conn, j->school_urn, &as_of, err, elen);
+	if (rc < 0)
+		return rc;
+	if (as_of == MEASURES_NO_DAY) {
+		snprintf(result, rlen, "no marks yet");
+		return 0;
+	}
+	rc = cohorts_ensure_school(env, j->school_urn, as_of, &computed, err, elen);
+	if (rc == 0)
+		snprintf(result, rlen, "as of %s%s", date_format(as_of, d),
+		         computed ? "" : " (up to date)");
+	return rc;
+}
+
+static int run_cohorts(const job_env *env, const job *j, char *result, size_t rlen, char *err,
+                       size_t elen)
+{
+	int32_t as_of = MEASURES_NO_DAY;
+	char a[16];
+	int n = jobs_arg(j, "as_of", a, sizeof(a));
+
+	if (n >= 0 && date_parse(a, (size_t)n, &as_of) < 0) {
+		snprintf(err, elen, "cohorts: bad as_of in job arguments '%s'", j->args);
+		return -EINVAL;
+	}
+	return cohorts_run(env, as_of, result, rlen, err, elen);
+}
+
+static const job_kind s_kinds[] = {
+        {"recompute", true, run_recompute},
+        {"cohorts", false, run_cohorts},
+};
+
+const job_kind *jobs_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(s_kinds) / sizeof(s_kinds[0]); i++)
+		if (!strcmp(s_kinds[i].name, name))
+			return &s_kinds[i];
+	return NULL;
+}
+
+int jobs_run(const job_env *env, const job *j, char *result, size_t rlen, char *err, size_t elen)
+{
+	const job_kind *k = jobs_find(j->kind);
+
+	if (!k) {
+		snprintf(err, elen, "unknown job kind '%s'", j->kind);
+		return -EINVAL;
+	}
+	if (k->per_school && !j->school_urn) {
+		snprintf(err, elen, "%s: the job names no school", k->name);
+		return -EINVAL;
+	}
+	return k->run(env, j, result, rlen, err, elen);
+}
