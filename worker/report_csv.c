@@ -1,5 +1,6 @@
-/* cohorts.csv, exactly as contract.md §2 names its columns. Byte-identical output for the same
- * figures: fixed row order, exact integers, percentages formatted from integers. */
+/* cohorts.csv, exactly as contract.md §2 names its columns, then small_group (Y when the row's
+ * cohort or its complement has fewer than REPORT_SMALL_GROUP pupils). Byte-identical output for
+ * the same figures: fixed row order, exact integers, percentages formatted from integers. */
 #include <errno.h>
 #include <stdio.h>
 
@@ -64,6 +65,10 @@ static void row(csvw *w, const report_school *s, measures_period p, const char *
 	csvw_uint(w, c->sa_pupils);
 	pct(w, c->sa_pupils, c->pupils);
 	csvw_raw(w, gap);
+	/* The small-group rule of the page (report_small_group), so the file says which rates a
+	 * reader should not lean on: an "all" row by its own size. */
+	csvw_raw(w, (other ? report_small_group(c, other) : c->pupils < REPORT_SMALL_GROUP) ? "Y"
+	                                                                                    : "N");
 	csvw_end(w);
 }
 

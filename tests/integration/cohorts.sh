@@ -37,7 +37,7 @@ csv="$T/out/trust/$AS_OF/cohorts.csv"
 html="$T/out/trust/$AS_OF/index.html"
 [ -s "$csv" ] && [ -s "$html" ] || rc_fail "report files missing"
 assert_eq "$(stat -c %a "$csv")" "640" "CSV readable by owner and group only"
-assert_eq "$(head -n 1 "$csv")" "scope,school_urn,period,cohort,in_cohort,pupils,possible_sessions,absence_sessions,authorised_sessions,unauthorised_sessions,attendance_pct,authorised_pct,unauthorised_pct,pa_pupils,pa_pct,sa_pupils,sa_pct,gap_pp" "contract columns"
+assert_eq "$(head -n 1 "$csv")" "scope,school_urn,period,cohort,in_cohort,pupils,possible_sessions,absence_sessions,authorised_sessions,unauthorised_sessions,attendance_pct,authorised_pct,unauthorised_pct,pa_pupils,pa_pct,sa_pupils,sa_pct,gap_pp,small_group" "contract columns, then small_group"
 
 # Independent figures: ytd (1 Aug .. AS_OF), headline population, from the export CSVs.
 expected() {
