@@ -25,6 +25,7 @@ static const char *const s_columns[] = {"scope",
                                         "sa_pupils",
                                         "sa_pct",
                                         "gap_pp",
+                                        "small_group",
                                         NULL};
 
 /* A percentage cell from exact counts ("" when den is 0). */

@@ -16,4 +16,7 @@ for n in 6 2 0; do
 		fi
 		echo "ok - trust-$n.$ext byte-identical"
 	done
+	# Every row has the header's fields (the sample's cells hold no quoted commas).
+	bad=$(awk -F, 'NR == 1 { n = NF } NF != n { print NR; exit }' "$out/trust-$n.csv")
+	[ -z "$bad" ] || { echo "FAIL: trust-$n.csv line $bad has a different field count" >&2; exit 1; }
 done
