@@ -30,24 +30,28 @@ struct writer {
 static const char stage_sql[] =
         "SET client_min_messages = warning;"
         "CREATE TEMP TABLE IF NOT EXISTS stage_session (school_urn integer, date date,"
-        " session smallint, open boolean, ord integer) ON COMMIT DELETE ROWS;"
+        " session smallint, open boolean, term text, ord integer) ON COMMIT DELETE ROWS;"
         "CREATE TEMP TABLE IF NOT EXISTS stage_pupil (school_urn integer, ord integer,"
         " batch_no bigint, eff date, upn text, surname text, forename text,"
         " preferred_forename text, date_of_birth date, sex char(1), nc_year text,"
         " admission_date date, leaving_date date, leaving_reason text, address_line1 text,"
         " address_line2 text, town text, postcode text, ethnicity text, boarder boolean,"
         " pupil_premium boolean, fsm boolean, sen char(1), social_care text,"
-        " previously_looked_after boolean, eal boolean) ON COMMIT DELETE ROWS;"
+        " previously_looked_after boolean, eal boolean, entered_on date, previous_school text,"
+        " destination_school text, destination_address text, destination_start date,"
+        " reg_group text) ON COMMIT DELETE ROWS;"
         "CREATE TEMP TABLE IF NOT EXISTS stage_contact (school_urn integer, pupil_id integer,"
         " ord integer, name text, relationship text, lives_with boolean, address text,"
         " phone text, priority smallint) ON COMMIT DELETE ROWS;"
         "CREATE TEMP TABLE IF NOT EXISTS stage_change (school_urn integer, from_date date)"
         " ON COMMIT DELETE ROWS;";
 
-/* Identity: the last row sent for a pupil wins; unchanged rows are not rewritten. */
+/* Identity and address: the row of the pupil's latest spell sent wins; unchanged rows are not
+ * rewritten. A new pupil takes that row's dates; the spell merge below keeps them in step with
+ * the latest stored spell afterwards. */
 static const char merge_pupil_sql[] =
         "WITH latest AS (SELECT DISTINCT ON (school_urn, upn) * FROM stage_pupil"
-        "  ORDER BY school_urn, upn, ord DESC),"
+        "  ORDER BY school_urn, upn, admission_date DESC, ord DESC),"
         " up AS (INSERT INTO pupil AS p (school_urn, upn, surname, forename, preferred_forename,"
         "  date_of_birth, sex, admission_date, leaving_date, leaving_reason, address_line1,"
         "  address_line2, town, postcode, ethnicity, first_batch, last_batch)"
@@ -57,20 +61,79 @@ static const char merge_pupil_sql[] =
         "  ON CONFLICT (school_urn, upn) DO UPDATE SET surname = excluded.surname,"
         "  forename = excluded.forename, preferred_forename = excluded.preferred_forename,"
         "  date_of_birth = excluded.date_of_birth, sex = excluded.sex,"
-        "  admission_date = excluded.admission_date, leaving_date = excluded.leaving_date,"
-        "  leaving_reason = excluded.leaving_reason, address_line1 = excluded.address_line1,"
+        "  address_line1 = excluded.address_line1,"
         "  address_line2 = excluded.address_line2, town = excluded.town,"
         "  postcode = excluded.postcode, ethnicity = excluded.ethnicity,"
         "  last_batch = excluded.last_batch, updated_at = now()"
         "  WHERE (p.surname, p.forename, p.preferred_forename, p.date_of_birth, p.sex,"
-        "  p.admission_date, p.leaving_date, p.leaving_reason, p.address_line1, p.address_line2,"
-        "  p.town, p.postcode, p.ethnicity) IS DISTINCT FROM (excluded.surname,"
-        "  excluded.forename, excluded.preferred_forename, excluded.date_of_birth, excluded.sex,"
-        "  excluded.admission_date, excluded.leaving_date, excluded.leaving_reason,"
-        "  excluded.address_line1, excluded.address_line2, excluded.town, excluded.postcode,"
-        "  excluded.ethnicity)"
+        "  p.address_line1, p.address_line2, p.town, p.postcode, p.ethnicity) IS DISTINCT FROM"
+        "  (excluded.surname, excluded.forename, excluded.preferred_forename,"
+        "  excluded.date_of_birth, excluded.sex, excluded.address_line1, excluded.address_line2,"
+        "  excluded.town, excluded.postcode, excluded.ethnicity)"
         "  RETURNING school_urn, least(admission_date, leaving_date) AS from_date)"
         " INSERT INTO stage_change SELECT school_urn, min(from_date) FROM up GROUP BY school_urn";
+
+/* Spells (contract.md §1): a row names a stored spell of the pupil when it has the same
+ * admission date, or else when it overlaps a stored spell that no row names exactly (its dates
+ * corrected; the nearest row takes it): that spell is updated. Any other row is a new spell (a
+ * re-admission). Nothing is deleted: the admission register keeps every spell. */
+static const char merge_spell_sql[] =
+        "WITH sent AS (SELECT DISTINCT ON (s.school_urn, s.upn, s.admission_date) s.school_urn,"
+        "   p.pupil_id, s.admission_date, s.leaving_date, s.leaving_reason,"
+        "   coalesce(s.entered_on, s.admission_date) AS entered_on, s.previous_school,"
+        "   s.destination_school, s.destination_address, s.destination_start, s.batch_no"
+        "  FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
+        "  ORDER BY s.school_urn, s.upn, s.admission_date, s.ord DESC),"
+        " cand AS (SELECT sent.*, coalesce((SELECT sp.admission_date FROM pupil_spell sp"
+        "    WHERE sp.school_urn = sent.school_urn AND sp.pupil_id = sent.pupil_id"
+        "      AND sp.admission_date = sent.admission_date),"
+        "   (SELECT sp.admission_date FROM pupil_spell sp"
+        "    WHERE sp.school_urn = sent.school_urn AND sp.pupil_id = sent.pupil_id"
+        "      AND sp.admission_date <= coalesce(sent.leaving_date, 'infinity')"
+        "      AND coalesce(sp.leaving_date, 'infinity') >= sent.admission_date"
+        "      AND NOT EXISTS (SELECT 1 FROM sent o WHERE o.school_urn = sp.school_urn"
+        "        AND o.pupil_id = sp.pupil_id AND o.admission_date = sp.admission_date)"
+        "    ORDER BY abs(sp.admission_date - sent.admission_date), sp.admission_date"
+        "    LIMIT 1)) AS stored FROM sent),"
+        " target AS (SELECT cand.*, row_number() OVER (PARTITION BY school_urn, pupil_id, stored"
+        "   ORDER BY abs(admission_date - stored), admission_date) AS rk FROM cand),"
+        " upd AS (UPDATE pupil_spell sp SET admission_date = t.admission_date,"
+        "   leaving_date = t.leaving_date, leaving_reason = t.leaving_reason,"
+        "   entered_on = t.entered_on, previous_school = t.previous_school,"
+        "   destination_school = t.destination_school,"
+        "   destination_address = t.destination_address,"
+        "   destination_start = t.destination_start, last_batch = t.batch_no"
+        "  FROM target t WHERE t.stored IS NOT NULL AND t.rk = 1"
+        "   AND sp.school_urn = t.school_urn AND sp.pupil_id = t.pupil_id"
+        "   AND sp.admission_date = t.stored"
+        "   AND (sp.admission_date, sp.leaving_date, sp.leaving_reason, sp.entered_on,"
+        "   sp.previous_school, sp.destination_school, sp.destination_address,"
+        "   sp.destination_start) IS DISTINCT FROM (t.admission_date, t.leaving_date,"
+        "   t.leaving_reason, t.entered_on, t.previous_school, t.destination_school,"
+        "   t.destination_address, t.destination_start)"
+        "  RETURNING sp.school_urn, least(t.admission_date, t.stored, t.leaving_date) AS "
+        "from_date),"
+        " ins AS (INSERT INTO pupil_spell (school_urn, pupil_id, admission_date, leaving_date,"
+        "   leaving_reason, entered_on, previous_school, destination_school,"
+        "   destination_address, destination_start, first_batch, last_batch)"
+        "  SELECT school_urn, pupil_id, admission_date, leaving_date, leaving_reason, entered_on,"
+        "   previous_school, destination_school, destination_address, destination_start,"
+        "   batch_no, batch_no FROM target WHERE stored IS NULL OR rk > 1"
+        "  RETURNING school_urn, least(admission_date, leaving_date) AS from_date)"
+        " INSERT INTO stage_change SELECT school_urn, min(from_date)"
+        "  FROM (SELECT * FROM upd UNION ALL SELECT * FROM ins) c GROUP BY school_urn";
+
+/* The pupil row's admission and leaving are its latest spell's. */
+static const char sync_pupil_sql[] =
+        "UPDATE pupil p SET admission_date = l.admission_date, leaving_date = l.leaving_date,"
+        "  leaving_reason = l.leaving_reason, updated_at = now()"
+        " FROM (SELECT DISTINCT ON (sp.school_urn, sp.pupil_id) sp.* FROM pupil_spell sp"
+        "  JOIN pupil q USING (school_urn, pupil_id)"
+        "  WHERE (q.school_urn, q.upn) IN (SELECT school_urn, upn FROM stage_pupil)"
+        "  ORDER BY sp.school_urn, sp.pupil_id, sp.admission_date DESC) l"
+        " WHERE p.school_urn = l.school_urn AND p.pupil_id = l.pupil_id"
+        "  AND (p.admission_date, p.leaving_date, p.leaving_reason) IS DISTINCT FROM"
+        "  (l.admission_date, l.leaving_date, l.leaving_reason)";
 
 /* Characteristics: one row per distinct effective date, compared in date order with the row
  * in force before it; only a change makes a new row. A characteristic the export does not
@@ -83,13 +146,15 @@ static const char merge_char_sql[] =
         "   coalesce(s.pupil_premium, false) AS pupil_premium, coalesce(s.fsm, false) AS fsm,"
         "   coalesce(s.sen, 'N') AS sen, coalesce(s.social_care, '') AS social_care,"
         "   coalesce(s.previously_looked_after, false) AS previously_looked_after,"
-        "   coalesce(s.eal, false) AS eal, p.pupil_id, p.admission_date AS adm"
+        "   coalesce(s.eal, false) AS eal, s.reg_group, p.pupil_id,"
+        "   (SELECT min(admission_date) FROM pupil_spell sp WHERE sp.school_urn = p.school_urn"
+        "     AND sp.pupil_id = p.pupil_id) AS adm"
         "  FROM stage_pupil s JOIN pupil p USING (school_urn, upn)"
         "  ORDER BY s.school_urn, s.upn, s.eff, s.ord DESC),"
         " cmp AS (SELECT snap.*, lag(ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
-        "   previously_looked_after, eal)) OVER w AS prev, row_number() OVER w AS n,"
+        "   previously_looked_after, eal, reg_group)) OVER w AS prev, row_number() OVER w AS n,"
         "   (SELECT ROW(c.nc_year, c.boarder, c.pupil_premium, c.fsm, c.sen, c.social_care,"
-        "     c.previously_looked_after, c.eal) FROM pupil_characteristic c"
+        "     c.previously_looked_after, c.eal, c.reg_group) FROM pupil_characteristic c"
         "    WHERE c.school_urn = snap.school_urn AND c.pupil_id = snap.pupil_id"
         "      AND c.valid_from <= snap.eff ORDER BY c.valid_from DESC LIMIT 1) AS cur,"
         "   EXISTS (SELECT 1 FROM pupil_characteristic c WHERE c.school_urn = snap.school_urn"
@@ -97,27 +162,30 @@ static const char merge_char_sql[] =
         "  FROM snap WINDOW w AS (PARTITION BY school_urn, upn ORDER BY eff)),"
         " ins AS (INSERT INTO pupil_characteristic AS pc (school_urn, pupil_id, valid_from,"
         "   nc_year, boarder, pupil_premium, fsm, sen, social_care, previously_looked_after, eal,"
-        "   batch_no)"
+        "   batch_no, reg_group)"
         "  SELECT school_urn, pupil_id,"
         "   CASE WHEN n = 1 AND NOT known THEN least(eff, adm) ELSE eff END, nc_year, boarder,"
-        "   pupil_premium, fsm, sen, social_care, previously_looked_after, eal, batch_no"
+        "   pupil_premium, fsm, sen, social_care, previously_looked_after, eal, batch_no,"
+        "   reg_group"
         "  FROM cmp WHERE ROW(nc_year, boarder, pupil_premium, fsm, sen, social_care,"
-        "   previously_looked_after, eal) IS DISTINCT FROM"
+        "   previously_looked_after, eal, reg_group) IS DISTINCT FROM"
         "   (CASE WHEN n = 1 THEN cur ELSE prev END)"
         "  ON CONFLICT (school_urn, pupil_id, valid_from) DO UPDATE SET nc_year = excluded.nc_year,"
         "   boarder = excluded.boarder, pupil_premium = excluded.pupil_premium,"
         "   fsm = excluded.fsm, sen = excluded.sen, social_care = excluded.social_care,"
         "   previously_looked_after = excluded.previously_looked_after, eal = excluded.eal,"
-        "   batch_no = excluded.batch_no"
+        "   batch_no = excluded.batch_no, reg_group = excluded.reg_group"
         "  RETURNING school_urn, valid_from)"
         " INSERT INTO stage_change SELECT school_urn, min(valid_from) FROM ins GROUP BY school_urn";
 
 static const char merge_session_sql[] =
-        "WITH up AS (INSERT INTO school_session AS t (school_urn, date, session, open)"
-        "  SELECT DISTINCT ON (school_urn, date, session) school_urn, date, session, open"
+        "WITH up AS (INSERT INTO school_session AS t (school_urn, date, session, open, term)"
+        "  SELECT DISTINCT ON (school_urn, date, session) school_urn, date, session, open, term"
         "  FROM stage_session ORDER BY school_urn, date, session, ord DESC"
-        "  ON CONFLICT (school_urn, date, session) DO UPDATE SET open = excluded.open"
-        "  WHERE t.open IS DISTINCT FROM excluded.open RETURNING school_urn, date)"
+        "  ON CONFLICT (school_urn, date, session) DO UPDATE SET open = excluded.open,"
+        "  term = excluded.term"
+        "  WHERE (t.open, t.term) IS DISTINCT FROM (excluded.open, excluded.term)"
+        "  RETURNING school_urn, date)"
         " INSERT INTO stage_change SELECT school_urn, min(date) FROM up GROUP BY school_urn";
 
 /* A pupil's contacts are replaced by the set sent for them, when it differs: first the changed
@@ -162,16 +230,38 @@ static const char enqueue_sql[] =
 
 /* --- small hash tables ------------------------------------------------------------------ */
 
+/* A pupil of the admission register and its spells on roll (spells[first .. first + n), oldest
+ * first, in the map's spell array). */
 typedef struct pupil_ent {
 	char upn[14];
-	int32_t pupil_id, admitted, left;
+	int32_t pupil_id;
+	uint32_t first, n;
 } pupil_ent;
+
+typedef struct spell_days {
+	int32_t admitted, left; /* first and last day on roll (INT32_MAX: still on roll) */
+} spell_days;
 
 typedef struct pupil_map {
 	pupil_ent *slot;
 	size_t cap; /* power of two */
 	size_t n;
+	spell_days *spells;
+	size_t n_spells;
 } pupil_map;
+
+/* Where day lies for pupil p: on roll in one of its spells (0), before its latest admission and
+ * in none of them (-1: only Z, the prospective pupil's code, may be marked then) or after it left
+ * for the last time (1). */
+static int roll_status(const pupil_map *m, const pupil_ent *p, int32_t day)
+{
+	const spell_days *sp = m->spells + p->first;
+
+	for (uint32_t i = 0; i < p->n; i++)
+		if (day >= sp[i].admitted && day <= sp[i].left)
+			return 0;
+	return p->n && day < sp[p->n - 1].admitted ? -1 : 1;
+}
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
@@ -190,8 +280,17 @@ static int pupil_map_init(pupil_map *m, size_t n)
 	while (m->cap < n * 2)
 		m->cap *= 2;
 	m->n = 0;
+	m->n_spells = 0;
 	m->slot = calloc(m->cap, sizeof(pupil_ent));
-	return m->slot ? 0 : -ENOMEM;
+	m->spells = calloc(n + 1, sizeof(spell_days));
+	return m->slot && m->spells ? 0 : -ENOMEM;
+}
+
+static void pupil_map_deinit(pupil_map *m)
+{
+	free(m->slot);
+	free(m->spells);
+	memset(m, 0, sizeof(*m));
 }
 
 static pupil_ent *pupil_map_find(const pupil_map *m, const char *upn)
@@ -210,17 +309,27 @@ static pupil_ent *pupil_map_find(const pupil_map *m, const char *upn)
 	}
 }
 
+/* Adds a spell; the rows come by pupil, oldest spell first. */
 static void pupil_map_put(pupil_map *m, const char *upn, int32_t id, int32_t adm, int32_t left)
 {
+	pupil_ent *e = pupil_map_find(m, upn);
+
+	m->spells[m->n_spells] = (spell_days){adm, left};
+	if (e) {
+		e->n++;
+		m->n_spells++;
+		return;
+	}
 	size_t i = hash_bytes(upn, 13) & (m->cap - 1);
 
 	while (m->slot[i].upn[0])
 		i = (i + 1) & (m->cap - 1);
-	memcpy(m->slot[i].upn, upn, 13);
-	m->slot[i].upn[13] = 0;
-	m->slot[i].pupil_id = id;
-	m->slot[i].admitted = adm;
-	m->slot[i].left = left;
+	e = &m->slot[i];
+	memcpy(e->upn, upn, 13);
+	e->upn[13] = 0;
+	e->pupil_id = id;
+	e->first = (uint32_t)m->n_spells++;
+	e->n = 1;
 	m->n++;
 }
 
@@ -236,10 +345,24 @@ static uint64_t mix64(uint64_t x)
 typedef struct cur_ent {
 	uint64_t key;        /* 0: empty */
 	int64_t recorded_at; /* -1: none */
+	uint32_t comment;    /* comment_hash of its comment */
 	int16_t version;
 	int16_t minutes; /* -1: none */
 	uint8_t code;
 } cur_ent;
+
+/* A mark's comment, for telling a changed comment from the same one (0: none). The comment is
+ * part of the entry: a changed comment is a new version like a changed code. */
+static uint32_t comment_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (!s || !s[0])
+		return 0;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (uint32_t)(h ^ (h >> 32)) | 1u;
+}
 
 typedef struct cur_map {
 	cur_ent *slot;
@@ -628,7 +751,8 @@ static int stage_sessions(writer *w, ingest_batch **g, size_t n, bool *any, char
 			*any = true;
 	if (!*any)
 		return 0;
-	rc = copy_begin(w, "stage_session (school_urn, date, session, open, ord)", err, errlen);
+	rc = copy_begin(w, "stage_session (school_urn, date, session, open, term, ord)", err,
+	                errlen);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		ingest_batch *ib = g[i];
 
@@ -639,11 +763,12 @@ static int stage_sessions(writer *w, ingest_batch **g, size_t n, bool *any, char
 
 			if (!ib->session_ok[k])
 				continue;
-			copybuf_row(&w->cb, 5);
+			copybuf_row(&w->cb, 6);
 			copybuf_int4(&w->cb, (int32_t)ib->b->school_urn);
 			copybuf_date(&w->cb, s->date);
 			copybuf_int2(&w->cb, (int16_t)s->session);
 			copybuf_bool(&w->cb, s->open);
+			copybuf_cstr(&w->cb, nz(s->term));
 			copybuf_int4(&w->cb, ord++);
 			ib->accepted++;
 			rc = flush_if_big(w, err, errlen);
@@ -685,7 +810,8 @@ static int stage_pupils(writer *w, ingest_batch **g, size_t n, char *err, size_t
 	                " preferred_forename, date_of_birth, sex, nc_year, admission_date,"
 	                " leaving_date, leaving_reason, address_line1, address_line2, town,"
 	                " postcode, ethnicity, boarder, pupil_premium, fsm, sen, social_care,"
-	                " previously_looked_after, eal)",
+	                " previously_looked_after, eal, entered_on, previous_school,"
+	                " destination_school, destination_address, destination_start, reg_group)",
 	                err, errlen);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		ingest_batch *ib = g[i];
@@ -702,7 +828,7 @@ static int stage_pupils(writer *w, ingest_batch **g, size_t n, char *err, size_t
 
 			if (!ib->pupil_ok[k])
 				continue;
-			copybuf_row(cb, 26);
+			copybuf_row(cb, 32);
 			copybuf_int4(cb, (int32_t)b->school_urn);
 			copybuf_int4(cb, ord++);
 			copybuf_int8(cb, ib->batch_no);
@@ -730,6 +856,12 @@ static int stage_pupils(writer *w, ingest_batch **g, size_t n, char *err, size_t
 			copy_opt_bool(cb, p->has_previously_looked_after,
 			              p->previously_looked_after);
 			copy_opt_bool(cb, p->has_eal, p->eal);
+			copy_opt_date(cb, p->has_entered_on, p->entered_on);
+			copybuf_cstr(cb, nz(p->previous_school));
+			copybuf_cstr(cb, nz(p->destination_school));
+			copybuf_cstr(cb, nz(p->destination_address));
+			copy_opt_date(cb, p->has_destination_start, p->destination_start);
+			copybuf_cstr(cb, nz(p->reg_group));
 			ib->accepted++;
 			rc = flush_if_big(w, err, errlen);
 		}
@@ -738,6 +870,10 @@ static int stage_pupils(writer *w, ingest_batch **g, size_t n, char *err, size_t
 		rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
 	if (rc == 0)
 		rc = run(w, merge_pupil_sql, err, errlen);
+	if (rc == 0)
+		rc = run(w, merge_spell_sql, err, errlen);
+	if (rc == 0)
+		rc = run(w, sync_pupil_sql, err, errlen);
 	if (rc == 0)
 		rc = run(w, merge_char_sql, err, errlen);
 	return rc;
@@ -753,9 +889,10 @@ static int load_pupils(writer *w, uint32_t urn, pupil_map *m, char *err, size_t 
 
 	snprintf(u, sizeof(u), "%u", urn);
 	res = q(w,
-	        "SELECT upn, pupil_id, admission_date - date '1970-01-01',"
-	        " coalesce(leaving_date - date '1970-01-01', 2147483647) FROM pupil"
-	        " WHERE school_urn = $1",
+	        "SELECT p.upn, p.pupil_id, s.admission_date - date '1970-01-01',"
+	        " coalesce(s.leaving_date - date '1970-01-01', 2147483647)"
+	        " FROM pupil p JOIN pupil_spell s USING (school_urn, pupil_id)"
+	        " WHERE p.school_urn = $1 ORDER BY p.pupil_id, s.admission_date",
 	        1, params, PGRES_TUPLES_OK, err, errlen);
 	if (!res)
 		return -EIO;
@@ -842,7 +979,7 @@ static int load_versions(writer *w, uint32_t urn, int32_t lo, int32_t hi, const 
 	res = q(w,
 	        "SELECT pupil_id, date - date '1970-01-01', session, version, code,"
 	        " coalesce(minutes_late, -1),"
-	        " coalesce((extract(epoch FROM recorded_at) * 1000000)::bigint, -1)"
+	        " coalesce((extract(epoch FROM recorded_at) * 1000000)::bigint, -1), comment"
 	        " FROM mark_version WHERE school_urn = $1 AND date BETWEEN $2 AND $3"
 	        " AND ($4::integer[] IS NULL OR pupil_id = ANY ($4::integer[]))"
 	        " ORDER BY date, pupil_id, session, version",
@@ -865,6 +1002,7 @@ static int load_versions(writer *w, uint32_t urn, int32_t lo, int32_t hi, const 
 		e->version = (int16_t)atoi(PQgetvalue(res, i, 3));
 		e->minutes = (int16_t)atoi(PQgetvalue(res, i, 5));
 		e->recorded_at = atoll(PQgetvalue(res, i, 6));
+		e->comment = comment_hash(PQgetvalue(res, i, 7));
 		e->code = c ? c->id : 0;
 	}
 	PQclear(res);
@@ -1014,6 +1152,8 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 			const pupil_ent *p;
 			const rc_code *code;
 			const char *missing;
+			uint32_t comment;
+			int roll;
 			cur_ent *e;
 			uint64_t key;
 			int16_t minutes = m->has_minutes_late ? (int16_t)m->minutes_late : -1;
@@ -1031,15 +1171,13 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 			}
 			/* Z (prospective pupil) is the one code a day before admission may carry
 			 * (domain.md §2); nothing is marked after the leaving day. */
-			if ((m->date < p->admitted && ib->mark_code[k] != code_z) ||
-			    m->date > p->left) {
+			roll = roll_status(pm, p, m->date);
+			if (roll > 0 || (roll < 0 && ib->mark_code[k] != code_z)) {
 				char d[11], why[96];
 
 				snprintf(why, sizeof(why), "pupil is not on roll on %s%s",
 				         date_format(m->date, d),
-				         m->date < p->admitted
-				                 ? " (only Z is accepted before admission)"
-				                 : "");
+				         roll < 0 ? " (only Z is accepted before admission)" : "");
 				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line,
 				            m->upn, "date", why);
 				continue;
@@ -1047,7 +1185,9 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 			key = mark_key(m->date, p->pupil_id, m->session);
 			e = cur_map_slot(&cur, key);
 			at = m->has_recorded_at ? m->recorded_at : -1;
-			if (e->key && ((e->code == ib->mark_code[k] && e->minutes == minutes) ||
+			comment = comment_hash(m->comment);
+			if (e->key && ((e->code == ib->mark_code[k] && e->minutes == minutes &&
+			                e->comment == comment) ||
 			               hist_has(&hist, key, at, minutes, ib->mark_code[k]))) {
 				/* The current mark again, or a repeat of an earlier version. */
 				ib->unchanged++;
@@ -1062,7 +1202,9 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 				snprintf(why, sizeof(why),
 				         "required to change the current mark ('%s' to '%s'%s)",
 				         old ? old->code : "?", codes_by_id(ib->mark_code[k])->code,
-				         e->code == ib->mark_code[k] ? ", minutes late" : "");
+				         e->code != ib->mark_code[k] ? ""
+				         : e->minutes != minutes     ? ", minutes late"
+				                                     : ", comment");
 				rc = reject(ib, ROLLCALL__ITEM_KIND__MARK, (uint32_t)k, m->line,
 				            m->upn, missing, why);
 				continue;
@@ -1078,6 +1220,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 			e->version = version;
 			e->code = ib->mark_code[k];
 			e->minutes = minutes;
+			e->comment = comment;
 
 			if (!*copying) {
 				char part[16] = "", target[256];
@@ -1091,7 +1234,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 				         "mark_version%s (school_urn, date, pupil_id, session, "
 				         "version,"
 				         " code, minutes_late, recorded_at, recorded_by,"
-				         " amendment_reason, batch_no)",
+				         " amendment_reason, batch_no, comment)",
 				         part);
 				rc = copy_begin(w, target, err, errlen);
 				if (rc < 0)
@@ -1099,7 +1242,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 				*copying = true;
 			}
 			code = codes_by_id(ib->mark_code[k]);
-			copybuf_row(&w->cb, 11);
+			copybuf_row(&w->cb, 12);
 			copybuf_int4(&w->cb, (int32_t)urn);
 			copybuf_date(&w->cb, m->date);
 			copybuf_int4(&w->cb, p->pupil_id);
@@ -1117,6 +1260,7 @@ static int write_marks(writer *w, ingest_batch **g, size_t n, uint32_t urn, cons
 			copybuf_cstr(&w->cb, m->recorded_by ? m->recorded_by : "");
 			copybuf_cstr(&w->cb, nz(m->amendment_reason));
 			copybuf_int8(&w->cb, ib->batch_no);
+			copybuf_cstr(&w->cb, nz(m->comment));
 			ib->new_versions++;
 			ib->accepted++;
 			if (ib->first_change > m->date)
@@ -1319,7 +1463,7 @@ static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t
 			rc = stage_contacts(w, g, n, urns[u], &pm, err, errlen);
 		if (rc == 0)
 			rc = write_marks(w, g, n, urns[u], &pm, &copying, err, errlen);
-		free(pm.slot);
+		pupil_map_deinit(&pm);
 		if (rc == 0 && copying) {
 			rc = copybuf_finish(&w->cb, w->conn, NULL, err, errlen);
 			copying = false;

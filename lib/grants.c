@@ -41,12 +41,17 @@ static const grant_rule rules[] = {
          " postcode, ethnicity, last_batch, updated_at)",
          "SELECT", "SELECT (school_urn, pupil_id, admission_date, leaving_date)"},
         {"SEQUENCE", "pupil_id_seq", "USAGE", NULL, NULL},
+        {"TABLE", "pupil_spell",
+         "SELECT, INSERT, UPDATE (admission_date, leaving_date, leaving_reason, entered_on,"
+         " previous_school, destination_school, destination_address, destination_start,"
+         " last_batch)",
+         "SELECT", NULL},
         {"TABLE", "pupil_characteristic",
          "SELECT, INSERT, UPDATE (nc_year, boarder, pupil_premium, fsm, sen, social_care,"
-         " previously_looked_after, eal, batch_no)",
+         " previously_looked_after, eal, batch_no, reg_group)",
          "SELECT", NULL},
         {"TABLE", "contact", "SELECT, INSERT, DELETE", "SELECT", NULL},
-        {"TABLE", "school_session", "SELECT, INSERT, UPDATE (open)", "SELECT", NULL},
+        {"TABLE", "school_session", "SELECT, INSERT, UPDATE (open, term)", "SELECT", NULL},
         /* the register: appended to, never changed (and its partitions: the same) */
         {"TABLE", "mark_version", "SELECT, INSERT", "SELECT", "SELECT"},
         {"VIEW", "mark_current", NULL, "SELECT", "SELECT"},
@@ -60,6 +65,9 @@ static const grant_rule rules[] = {
         {"TABLE", "cohort_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
         {"TABLE", "category_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
         {"TABLE", "week_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
+        /* the LA returns: settings (the owner's admin commands) and what each return listed */
+        {"TABLE", "la_setting", NULL, "SELECT", "SELECT"},
+        {"TABLE", "la_return_item", NULL, "SELECT, INSERT, UPDATE, DELETE", NULL},
         /* maintenance: written only by rollcall_retention */
         {"TABLE", "maintenance_log", NULL, NULL, "SELECT"},
         /* functions: the SECURITY DEFINER ones run as the owner for exactly one role */

@@ -132,7 +132,14 @@ int validate_pupil(const Rollcall__Pupil *p, const validate_window *w, validate_
 	    (rc = validate_text("address_line2", p->address_line2, WIRE_MAX_TEXT, false, e)) < 0 ||
 	    (rc = validate_text("town", p->town, WIRE_MAX_TEXT, false, e)) < 0 ||
 	    (rc = validate_text("postcode", p->postcode, 16, false, e)) < 0 ||
-	    (rc = validate_text("ethnicity", p->ethnicity, 16, false, e)) < 0)
+	    (rc = validate_text("ethnicity", p->ethnicity, 16, false, e)) < 0 ||
+	    (rc = validate_text("previous_school", p->previous_school, WIRE_MAX_TEXT, false, e)) <
+	            0 ||
+	    (rc = validate_text("destination_school", p->destination_school, WIRE_MAX_TEXT, false,
+	                        e)) < 0 ||
+	    (rc = validate_text("destination_address", p->destination_address, WIRE_MAX_REASON,
+	                        false, e)) < 0 ||
+	    (rc = validate_text("class", p->reg_group, 32, false, e)) < 0)
 		return rc;
 	if (!p->has_date_of_birth)
 		return fail(e, "date_of_birth", "required");
@@ -148,6 +155,14 @@ int validate_pupil(const Rollcall__Pupil *p, const validate_window *w, validate_
 		return fail(e, "leaving_date", "before the admission date");
 	if (p->has_leaving_date &&
 	    (rc = check_date(e, "leaving_date", p->leaving_date, OLDEST_DAY, ahead, false)) < 0)
+		return rc;
+	/* A name is entered on the register on or before the day it is sent. */
+	if (p->has_entered_on &&
+	    (rc = check_date(e, "entered_on", p->entered_on, OLDEST_DAY, w->last_day, false)) < 0)
+		return rc;
+	if (p->has_destination_start &&
+	    (rc = check_date(e, "destination_start", p->destination_start, OLDEST_DAY, ahead,
+	                     false)) < 0)
 		return rc;
 	if (p->has_effective_from && (rc = check_date(e, "effective_from", p->effective_from,
 	                                              OLDEST_DAY, w->last_day, false)) < 0)
@@ -223,7 +238,8 @@ int validate_mark(const Rollcall__Mark *m, const validate_window *w, uint8_t *co
 	}
 	if ((rc = validate_text("recorded_by", m->recorded_by, WIRE_MAX_TEXT, false, e)) < 0 ||
 	    (rc = validate_text("amendment_reason", m->amendment_reason, WIRE_MAX_REASON, false,
-	                        e)) < 0)
+	                        e)) < 0 ||
+	    (rc = validate_text("comment", m->comment, WIRE_MAX_REASON, false, e)) < 0)
 		return rc;
 	*code_id = code->id;
 	return 0;
@@ -245,5 +261,8 @@ int validate_session(const Rollcall__CalendarSession *s, const validate_window *
 		return fail(e, "session", "must be AM or PM");
 	if (!s->has_open)
 		return fail(e, "open", "required");
+	if (s->term && s->term[0] && strcmp(s->term, "autumn") && strcmp(s->term, "spring") &&
+	    strcmp(s->term, "summer"))
+		return fail(e, "term", "must be autumn, spring or summer");
 	return 0;
 }

@@ -38,6 +38,8 @@ SELECT create_reference_table('school');
 SELECT create_reference_table('school_key');
 -- National benchmarks: a few dozen rows, the same for every school.
 SELECT create_reference_table('benchmark');
+-- Per-LA settings of the statutory returns: one row per local authority, set by an operator.
+SELECT create_reference_table('la_setting');
 
 -- 3. Local tables on the coordinator.
 -- The migration ledger: read and written by "rollcall migrate" on the coordinator only.
@@ -55,6 +57,7 @@ SELECT citus_add_local_table_to_metadata('maintenance_log');
 -- rejections, change log and results share one shard.
 SELECT create_distributed_table('pupil', 'school_urn');
 SELECT create_distributed_table('pupil_characteristic', 'school_urn', colocate_with => 'pupil');
+SELECT create_distributed_table('pupil_spell', 'school_urn', colocate_with => 'pupil');
 SELECT create_distributed_table('contact', 'school_urn', colocate_with => 'pupil');
 SELECT create_distributed_table('school_session', 'school_urn', colocate_with => 'pupil');
 SELECT create_distributed_table('mark_version', 'school_urn', colocate_with => 'pupil');
@@ -67,3 +70,5 @@ SELECT create_distributed_table('enrolment_result', 'school_urn', colocate_with 
 SELECT create_distributed_table('cohort_result', 'school_urn', colocate_with => 'pupil');
 SELECT create_distributed_table('category_result', 'school_urn', colocate_with => 'pupil');
 SELECT create_distributed_table('week_result', 'school_urn', colocate_with => 'pupil');
+-- What each LA return listed, per school (the return itself gathers an LA's schools).
+SELECT create_distributed_table('la_return_item', 'school_urn', colocate_with => 'pupil');

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "rollcall/columns.h"
 #include "rollcall/csvread.h"
 #include "rollcall/date.h"
 #include "rollcall/upn.h"
@@ -56,97 +57,6 @@ struct csv_ctx {
 	int err; /* -ENOMEM while loading a row */
 	spell_seen *seen;
 	size_t nseen, capseen; /* capseen: power of two, 0 before the first pupil */
-};
-
-/* Column lists, in the contract's order; the enums index them. */
-enum { CAL_DATE, CAL_SESSION, CAL_OPEN, CAL_N };
-static const csvread_column cal_cols[CAL_N] = {
-        [CAL_DATE] = {"date", true},
-        [CAL_SESSION] = {"session", true},
-        [CAL_OPEN] = {"open", true},
-};
-
-enum {
-	P_UPN,
-	P_SURNAME,
-	P_FORENAME,
-	P_PREFERRED,
-	P_DOB,
-	P_SEX,
-	P_NC_YEAR,
-	P_ADMISSION,
-	P_LEAVING,
-	P_LEAVING_REASON,
-	P_ADDR1,
-	P_ADDR2,
-	P_TOWN,
-	P_POSTCODE,
-	P_BOARDER,
-	P_PP,
-	P_FSM,
-	P_SEN,
-	P_SOCIAL,
-	P_PLA,
-	P_EAL,
-	P_ETHNICITY,
-	P_N
-};
-static const csvread_column pupil_cols[P_N] = {
-        [P_UPN] = {"upn", true},
-        [P_SURNAME] = {"surname", true},
-        [P_FORENAME] = {"forename", true},
-        [P_PREFERRED] = {"preferred_forename", false},
-        [P_DOB] = {"date_of_birth", true},
-        [P_SEX] = {"sex", false},
-        [P_NC_YEAR] = {"nc_year", false},
-        [P_ADMISSION] = {"admission_date", true},
-        [P_LEAVING] = {"leaving_date", false},
-        [P_LEAVING_REASON] = {"leaving_reason", false},
-        [P_ADDR1] = {"address_line1", false},
-        [P_ADDR2] = {"address_line2", false},
-        [P_TOWN] = {"town", false},
-        [P_POSTCODE] = {"postcode", false},
-        [P_BOARDER] = {"boarder", false},
-        [P_PP] = {"pupil_premium", false},
-        [P_FSM] = {"fsm", false},
-        [P_SEN] = {"sen", false},
-        [P_SOCIAL] = {"social_care", false},
-        [P_PLA] = {"previously_looked_after", false},
-        [P_EAL] = {"eal", false},
-        [P_ETHNICITY] = {"ethnicity", false},
-};
-
-enum { C_UPN, C_NAME, C_RELATIONSHIP, C_LIVES_WITH, C_ADDRESS, C_PHONE, C_PRIORITY, C_N };
-static const csvread_column contact_cols[C_N] = {
-        [C_UPN] = {"upn", true},
-        [C_NAME] = {"name", true},
-        [C_RELATIONSHIP] = {"relationship", false},
-        [C_LIVES_WITH] = {"lives_with", false},
-        [C_ADDRESS] = {"address", false},
-        [C_PHONE] = {"phone", false},
-        [C_PRIORITY] = {"priority", false},
-};
-
-enum {
-	M_UPN,
-	M_DATE,
-	M_SESSION,
-	M_CODE,
-	M_MINUTES_LATE,
-	M_RECORDED_AT,
-	M_RECORDED_BY,
-	M_AMENDMENT_REASON,
-	M_N
-};
-static const csvread_column mark_cols[M_N] = {
-        [M_UPN] = {"upn", true},
-        [M_DATE] = {"date", true},
-        [M_SESSION] = {"session", true},
-        [M_CODE] = {"code", true},
-        [M_MINUTES_LATE] = {"minutes_late", false},
-        [M_RECORDED_AT] = {"recorded_at", false},
-        [M_RECORDED_BY] = {"recorded_by", false},
-        [M_AMENDMENT_REASON] = {"amendment_reason", false},
 };
 
 static bool is_blank(char ch)
@@ -392,9 +302,10 @@ static int emit_session(csv_ctx *c, const row_vals *v, uint32_t line, const char
 
 	s.has_line = 1;
 	s.line = line;
-	CHECK("date", get_date(v, CAL_DATE, false, &s.has_date, &s.date, why, whylen));
-	CHECK("session", get_session(v, CAL_SESSION, &s.has_session, &s.session, why, whylen));
-	CHECK("open", get_yn(v, CAL_OPEN, &s.has_open, &s.open, why, whylen));
+	CHECK("date", get_date(v, COL_S_DATE, false, &s.has_date, &s.date, why, whylen));
+	CHECK("session", get_session(v, COL_S_SESSION, &s.has_session, &s.session, why, whylen));
+	CHECK("open", get_yn(v, COL_S_OPEN, &s.has_open, &s.open, why, whylen));
+	s.term = str(v, COL_S_TERM);
 	return c->sink->session ? c->sink->session(c->sink->user, &s) : 0;
 }
 
@@ -407,34 +318,42 @@ static int emit_pupil(csv_ctx *c, const row_vals *v, uint32_t line, const char *
 	p.has_line = 1;
 	p.line = line;
 	CHECK("date_of_birth",
-	      get_date(v, P_DOB, true, &p.has_date_of_birth, &p.date_of_birth, why, whylen));
-	CHECK("admission_date", get_date(v, P_ADMISSION, false, &p.has_admission_date,
+	      get_date(v, COL_P_DOB, true, &p.has_date_of_birth, &p.date_of_birth, why, whylen));
+	CHECK("admission_date", get_date(v, COL_P_ADMISSION, false, &p.has_admission_date,
 	                                 &p.admission_date, why, whylen));
 	CHECK("leaving_date",
-	      get_date(v, P_LEAVING, false, &p.has_leaving_date, &p.leaving_date, why, whylen));
-	CHECK("boarder", get_yn(v, P_BOARDER, &p.has_boarder, &p.boarder, why, whylen));
+	      get_date(v, COL_P_LEAVING, false, &p.has_leaving_date, &p.leaving_date, why, whylen));
+	CHECK("entered_on",
+	      get_date(v, COL_P_ENTERED_ON, false, &p.has_entered_on, &p.entered_on, why, whylen));
+	CHECK("destination_start", get_date(v, COL_P_DEST_START, false, &p.has_destination_start,
+	                                    &p.destination_start, why, whylen));
+	CHECK("boarder", get_yn(v, COL_P_BOARDER, &p.has_boarder, &p.boarder, why, whylen));
 	CHECK("pupil_premium",
-	      get_yn(v, P_PP, &p.has_pupil_premium, &p.pupil_premium, why, whylen));
-	CHECK("fsm", get_yn(v, P_FSM, &p.has_fsm, &p.fsm, why, whylen));
-	CHECK("previously_looked_after", get_yn(v, P_PLA, &p.has_previously_looked_after,
+	      get_yn(v, COL_P_PP, &p.has_pupil_premium, &p.pupil_premium, why, whylen));
+	CHECK("fsm", get_yn(v, COL_P_FSM, &p.has_fsm, &p.fsm, why, whylen));
+	CHECK("previously_looked_after", get_yn(v, COL_P_PLA, &p.has_previously_looked_after,
 	                                        &p.previously_looked_after, why, whylen));
-	CHECK("eal", get_yn(v, P_EAL, &p.has_eal, &p.eal, why, whylen));
-	p.upn = str(v, P_UPN);
-	p.surname = str(v, P_SURNAME);
-	p.forename = str(v, P_FORENAME);
-	p.preferred_forename = str(v, P_PREFERRED);
-	p.sex = str(v, P_SEX);
-	p.nc_year = str(v, P_NC_YEAR);
+	CHECK("eal", get_yn(v, COL_P_EAL, &p.has_eal, &p.eal, why, whylen));
+	p.upn = str(v, COL_P_UPN);
+	p.surname = str(v, COL_P_SURNAME);
+	p.forename = str(v, COL_P_FORENAME);
+	p.preferred_forename = str(v, COL_P_PREFERRED);
+	p.sex = str(v, COL_P_SEX);
+	p.nc_year = str(v, COL_P_NC_YEAR);
 	/* In a file that has the column, an empty sen means no SEN and an empty social_care no
 	 * social care (contract: N|K|E, empty|CIN|CPP|CLA). */
-	p.sen = v->v[P_SEN] ? (has(v, P_SEN) ? (char *)v->v[P_SEN] : "N") : NULL;
-	p.social_care = (char *)v->v[P_SOCIAL];
-	p.leaving_reason = str(v, P_LEAVING_REASON);
-	p.address_line1 = str(v, P_ADDR1);
-	p.address_line2 = str(v, P_ADDR2);
-	p.town = str(v, P_TOWN);
-	p.postcode = str(v, P_POSTCODE);
-	p.ethnicity = str(v, P_ETHNICITY);
+	p.sen = v->v[COL_P_SEN] ? (has(v, COL_P_SEN) ? (char *)v->v[COL_P_SEN] : "N") : NULL;
+	p.social_care = (char *)v->v[COL_P_SOCIAL];
+	p.leaving_reason = str(v, COL_P_LEAVING_REASON);
+	p.address_line1 = str(v, COL_P_ADDR1);
+	p.address_line2 = str(v, COL_P_ADDR2);
+	p.town = str(v, COL_P_TOWN);
+	p.postcode = str(v, COL_P_POSTCODE);
+	p.ethnicity = str(v, COL_P_ETHNICITY);
+	p.previous_school = str(v, COL_P_PREVIOUS_SCHOOL);
+	p.destination_school = str(v, COL_P_DEST_SCHOOL);
+	p.destination_address = str(v, COL_P_DEST_ADDRESS);
+	p.reg_group = str(v, COL_P_CLASS);
 	rc = spell_check(c, &p, why, whylen);
 	if (rc == -EINVAL)
 		*bad = "upn";
@@ -450,13 +369,14 @@ static int emit_contact(csv_ctx *c, const row_vals *v, uint32_t line, const char
 
 	k.has_line = 1;
 	k.line = line;
-	CHECK("lives_with", get_yn(v, C_LIVES_WITH, &k.has_lives_with, &k.lives_with, why, whylen));
-	CHECK("priority", get_uint(v, C_PRIORITY, &k.has_priority, &k.priority, why, whylen));
-	k.upn = str(v, C_UPN);
-	k.name = str(v, C_NAME);
-	k.relationship = str(v, C_RELATIONSHIP);
-	k.address = str(v, C_ADDRESS);
-	k.phone = str(v, C_PHONE);
+	CHECK("lives_with",
+	      get_yn(v, COL_C_LIVES_WITH, &k.has_lives_with, &k.lives_with, why, whylen));
+	CHECK("priority", get_uint(v, COL_C_PRIORITY, &k.has_priority, &k.priority, why, whylen));
+	k.upn = str(v, COL_C_UPN);
+	k.name = str(v, COL_C_NAME);
+	k.relationship = str(v, COL_C_RELATIONSHIP);
+	k.address = str(v, COL_C_ADDRESS);
+	k.phone = str(v, COL_C_PHONE);
 	return c->sink->contact ? c->sink->contact(c->sink->user, &k) : 0;
 }
 
@@ -482,26 +402,27 @@ static int emit_mark(csv_ctx *c, const row_vals *v, uint32_t line, const char **
 
 	m.has_line = 1;
 	m.line = line;
-	CHECK("date", get_date(v, M_DATE, false, &m.has_date, &m.date, why, whylen));
-	CHECK("session", get_session(v, M_SESSION, &m.has_session, &m.session, why, whylen));
+	CHECK("date", get_date(v, COL_M_DATE, false, &m.has_date, &m.date, why, whylen));
+	CHECK("session", get_session(v, COL_M_SESSION, &m.has_session, &m.session, why, whylen));
 	CHECK("minutes_late",
-	      get_uint(v, M_MINUTES_LATE, &m.has_minutes_late, &m.minutes_late, why, whylen));
+	      get_uint(v, COL_M_MINUTES_LATE, &m.has_minutes_late, &m.minutes_late, why, whylen));
 	CHECK("recorded_at",
-	      get_timestamp(v, M_RECORDED_AT, &m.has_recorded_at, &m.recorded_at, why, whylen));
-	m.upn = str(v, M_UPN);
-	m.code = str(v, M_CODE);
-	m.recorded_by = str(v, M_RECORDED_BY);
-	m.amendment_reason = str(v, M_AMENDMENT_REASON);
+	      get_timestamp(v, COL_M_RECORDED_AT, &m.has_recorded_at, &m.recorded_at, why, whylen));
+	m.upn = str(v, COL_M_UPN);
+	m.code = str(v, COL_M_CODE);
+	m.recorded_by = str(v, COL_M_RECORDED_BY);
+	m.amendment_reason = str(v, COL_M_AMENDMENT_REASON);
+	m.comment = str(v, COL_M_COMMENT);
 	return c->sink->mark ? c->sink->mark(c->sink->user, &m) : 0;
 }
 
 #undef CHECK
 
 static const csv_file_def csv_files[] = {
-        {"calendar.csv", false, cal_cols, CAL_N, emit_session},
-        {"pupils.csv", true, pupil_cols, P_N, emit_pupil},
-        {"contacts.csv", false, contact_cols, C_N, emit_contact},
-        {"marks.csv", true, mark_cols, M_N, emit_mark},
+        {"calendar.csv", false, columns_calendar, COL_S_N, emit_session},
+        {"pupils.csv", true, columns_pupils, COL_P_N, emit_pupil},
+        {"contacts.csv", false, columns_contacts, COL_C_N, emit_contact},
+        {"marks.csv", true, columns_marks, COL_M_N, emit_mark},
 };
 #define NFILES (sizeof(csv_files) / sizeof(csv_files[0]))
 
