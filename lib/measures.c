@@ -384,6 +384,8 @@ bool measures_in_cohort(const measures_chars *c, measures_cohort k, int value)
 		return c->sex == value;
 	case MEASURES_COHORT_NC_YEAR:
 		return c->nc_year == value;
+	case MEASURES_COHORT_CLASS:
+		return c->reg_group == value;
 	case MEASURES_COHORT_COUNT:
 		break;
 	}
@@ -393,8 +395,8 @@ bool measures_in_cohort(const measures_chars *c, measures_cohort k, int value)
 const char *measures_cohort_name(measures_cohort k)
 {
 	static const char *const names[MEASURES_COHORT_COUNT] = {
-	        "all", "pp",  "fsm",           "sen_k", "ehcp", "sen_any", "cin",
-	        "cpp", "cla", "social_worker", "plac",  "eal",  "sex",     "nc_year",
+	        "all",           "pp",   "fsm", "sen_k", "ehcp",    "sen_any", "cin", "cpp", "cla",
+	        "social_worker", "plac", "eal", "sex",   "nc_year", "class",
 	};
 
 	return (unsigned)k < MEASURES_COHORT_COUNT ? names[k] : "";

@@ -87,6 +87,8 @@ typedef struct measures_chars {
 	uint8_t sen;    /* measures_sen */
 	uint8_t care;   /* measures_care */
 	bool pp, fsm, plac, eal;
+	uint16_t reg_group; /* the class (registration group) as the caller numbers a school's
+	                       classes, 1..; 0 when none was sent */
 } measures_chars;
 
 /* One enrolment (school x pupil): the unit of every figure. */
@@ -347,6 +349,7 @@ typedef enum measures_cohort {
 	MEASURES_COHORT_EAL,
 	MEASURES_COHORT_SEX,     /* value: 'M', 'F' or 'U' */
 	MEASURES_COHORT_NC_YEAR, /* value: an NC year as in measures_chars */
+	MEASURES_COHORT_CLASS,   /* value: a reg_group number as in measures_chars */
 	MEASURES_COHORT_COUNT
 } measures_cohort;
 
@@ -365,7 +368,7 @@ typedef struct measures_cohort_row {
 bool measures_in_cohort(const measures_chars *c, measures_cohort k, int value);
 
 /* "all", "pp", "fsm", "sen_k", "ehcp", "sen_any", "cin", "cpp", "cla", "social_worker", "plac",
- * "eal", "sex", "nc_year". */
+ * "eal", "sex", "nc_year", "class". */
 const char *measures_cohort_name(measures_cohort k);
 
 /* Sums period p over the headline population into *in (members of cohort k) and *out (the
@@ -383,6 +386,14 @@ void measures_cohort_row_add(measures_cohort_row *dst, const measures_cohort_row
  * 0). Returns 0 or -ENOMEM. */
 int measures_week_series(const measures *m, int32_t **week_start, uint64_t **possible,
                          uint64_t **absence, size_t *n) __attribute__((warn_unused_result));
+
+/* The same school weeks, with one row per enrolment of enrolments[0..n_enrolments) (in or out of
+ * the headline population): its own possible and absence sessions in week w are
+ * (*possible)[k * *n_weeks + w] for enrolments[k]. Arrays as above. Returns 0, -EINVAL for an
+ * enrolment index out of range, or -ENOMEM. */
+int measures_pupil_week_series(const measures *m, const size_t *enrolments, size_t n_enrolments,
+                               int32_t **week_start, uint64_t **possible, uint64_t **absence,
+                               size_t *n_weeks) __attribute__((warn_unused_result));
 
 /* ---------------------------------------------------------------------------------------------
  * Display of exact figures: 100 * num / den to one decimal place, rounded half away from zero,
@@ -451,5 +462,67 @@ int measures_sickness_return(const measures *m, int year, int month, measures_si
 /* "REACHED", "FORECAST" / "CUMULATIVE", "CONTINUOUS". */
 const char *measures_sick_status_name(measures_sick_status s);
 const char *measures_sick_reason_name(measures_sick_reason r);
+
+/* ---------------------------------------------------------------------------------------------
+ * Targeting Support Meetings (domain.md §4, §8; lib/measures_tsm.c): the DfE-style 5% absence
+ * bands, the "at risk and falling" rule, and terms by name ("2025-autumn") with their dates.
+ */
+
+/* DfE-style absence bands: 00-05, 05-10, ..., 45-50 (each from its lower edge, up to but not
+ * including the upper one) and 50+, over enrolments with at least MEASURES_BAND_MIN_SESSIONS
+ * possible sessions in the period. */
+#define MEASURES_BANDS             11
+#define MEASURES_BAND_MIN_SESSIONS 20
+
+/* The band of absence / possible (0 for 0% <= r < 5% ... 9 for 45% <= r < 50%, 10 for
+ * r >= 50%), or -1 when possible is below MEASURES_BAND_MIN_SESSIONS. */
+int measures_band(uint64_t absence, uint64_t possible);
+
+/* "00-05", "05-10", ..., "45-50", "50+"; "" out of range. */
+const char *measures_band_name(int band);
+
+/* Counts the enrolments of the period's headline population per band into
+ * counts[MEASURES_BANDS]; *total gets how many had enough sessions to be banded. */
+void measures_band_counts(const measures *m, measures_period p, uint32_t counts[MEASURES_BANDS],
+                          uint32_t *total);
+
+/* At risk and falling, by default: attendance over the last 4 weeks at least 2.0 percentage
+ * points below attendance over the rest of the year to date. Configurable (basis points). */
+#define MEASURES_FALLING_BP 200u
+
+/* Attendance of enrolment e over the last4w period against the rest of the year to date (the
+ * ytd sessions before the last4w period): *drop_num / *drop_den is how much lower, in
+ * percentage points (negative: higher). Returns false when there is no such comparison: no
+ * possible session in either part, or the last4w period reaching back before the year. */
+bool measures_recent_drop(const measures *m, size_t e, int64_t *drop_num, uint64_t *drop_den);
+
+/* Whether enrolment e is at risk and falling (flag AT_RISK): its ytd category is at_risk_pa
+ * and its last4w attendance is at least falling_bp (basis points: 200 = 2.0 pp) below that of
+ * the rest of the year to date. Exact. */
+bool measures_falling(const measures *m, size_t e, uint32_t falling_bp);
+
+/* A term as packs are named: "2025-autumn", "2026-spring", "2026-summer" for academic year
+ * 2025 (the calendar year the term falls in). */
+#define MEASURES_TERM_LABEL_LEN 16
+
+char *measures_term_label(int ay, measures_term_name name, char out[MEASURES_TERM_LABEL_LEN]);
+
+/* Parses s[0..len) as such a label. Returns 0, or -EINVAL (not YYYY-autumn|spring|summer, or a
+ * year outside 1900..9999). */
+int measures_term_parse(const char *s, size_t len, int *ay, measures_term_name *name)
+        __attribute__((warn_unused_result));
+
+/* The term before (ay, name): autumn's is the previous year's summer. */
+void measures_term_before(int ay, measures_term_name name, int *prev_ay,
+                          measures_term_name *prev_name);
+
+/* The dates of term (ay, name) inferred from the school's sessions by the rule of
+ * measures_term_find, seen from the end of that academic year: autumn 1 Aug - 31 Dec, spring
+ * 1 Jan to the day before summer (31 Jul while no spring break shows), summer from the first
+ * open session after the spring break to 31 Jul. Returns 0, or -ENOENT for a summer term the
+ * sessions show no spring break for (yet). */
+int measures_term_dates(const measures_session *sessions, size_t n_sessions, int ay,
+                        measures_term_name name, uint32_t break_weekdays, measures_term *out)
+        __attribute__((warn_unused_result));
 
 #endif
