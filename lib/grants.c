@@ -68,6 +68,10 @@ static const grant_rule rules[] = {
         /* the LA returns: settings (the owner's admin commands) and what each return listed */
         {"TABLE", "la_setting", NULL, "SELECT", "SELECT"},
         {"TABLE", "la_return_item", NULL, "SELECT, INSERT, UPDATE, DELETE", NULL},
+        /* TSM packs: category boundaries and agreed actions (the owner's admin commands); the
+         * actions name pupils and carry notes, so reporting never reads them */
+        {"TABLE", "attendance_setting", NULL, "SELECT", "SELECT"},
+        {"TABLE", "tsm_action", NULL, "SELECT", NULL},
         /* maintenance: written only by rollcall_retention */
         {"TABLE", "maintenance_log", NULL, NULL, "SELECT"},
         /* functions: the SECURITY DEFINER ones run as the owner for exactly one role */

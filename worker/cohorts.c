@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchmarks.h"
 #include "report.h"
 #include "rollcall/date.h"
 #include "rollcall/db.h"
@@ -28,6 +29,36 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Whether urn has results as of p[1] that include its latest change and were computed under
+ * the boundaries in force; *la_code gets the school's LA. */
+static int results_current(const job_env *env, uint32_t urn, const char *const *p, int64_t latest,
+                           int *la_code, bool *current, char *err, size_t errlen)
+{
+	PGresult *res = query(env->conn,
+	                      "SELECT s.la_code, r.change_id, coalesce(r.boundaries, '')"
+	                      " FROM school s LEFT JOIN school_result r"
+	                      " ON r.school_urn = $1 AND r.as_of = $2"
+	                      " WHERE s.school_urn = $1",
+	                      2, p, err, errlen);
+	measures_config cfg;
+	settings_school ss;
+	char key[SETTINGS_KEY_LEN];
+
+	if (!res)
+		return -EIO;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		snprintf(err, errlen, "school %u: not registered", urn);
+		return -ENOENT;
+	}
+	*la_code = atoi(PQgetvalue(res, 0, 0));
+	jobs_school_config(env, *la_code, &cfg, &ss);
+	*current = !PQgetisnull(res, 0, 1) && atoll(PQgetvalue(res, 0, 1)) == latest &&
+	           !strcmp(PQgetvalue(res, 0, 2), settings_key(ss.category_bp, key));
+	PQclear(res);
+	return 0;
+}
+
 int cohorts_ensure_school(const job_env *env, uint32_t urn, int32_t as_of, bool *computed,
                           char *err, size_t errlen)
 {
@@ -39,45 +70,36 @@ int cohorts_ensure_school(const job_env *env, uint32_t urn, int32_t as_of, bool 
 	int64_t latest = 0;
 	school_reg *reg;
 	measures *m = NULL;
-	PGresult *res;
-	bool full = true;
+	measures_config cfg;
+	settings_school ss;
+	bool full = true, current = false;
+	int la_code = 0;
 	double t[4];
 	int rc;
 
 	*computed = false;
 	snprintf(u, sizeof(u), "%u", urn);
 	rc = school_latest_change(conn, urn, &latest, err, errlen);
-	if (rc < 0)
+	if (rc == 0)
+		rc = results_current(env, urn, p, latest, &la_code, &current, err, errlen);
+	if (rc < 0 || current)
 		return rc;
-	res = query(conn,
-	            "SELECT change_id FROM school_result WHERE school_urn = $1 AND as_of = $2", 2,
-	            p, err, errlen);
-	if (!res)
-		return -EIO;
-	if (PQntuples(res) == 1 && atoll(PQgetvalue(res, 0, 0)) == latest) {
-		PQclear(res);
-		return 0;
-	}
-	PQclear(res);
 	/* One worker computes a school at a time (a recompute job may be on it right now); once
 	 * the lock is ours, look again: the other worker may have stored what we need. */
 	rc = jobs_lock_school(env, urn, err, errlen);
 	if (rc < 0)
 		return rc;
-	res = query(conn,
-	            "SELECT change_id FROM school_result WHERE school_urn = $1 AND as_of = $2", 2,
-	            p, err, errlen);
-	if (res && PQntuples(res) == 1 && atoll(PQgetvalue(res, 0, 0)) == latest) {
-		PQclear(res);
+	rc = results_current(env, urn, p, latest, &la_code, &current, err, errlen);
+	if (rc < 0 || current) {
 		jobs_unlock_school(env, urn);
-		return 0;
+		return rc;
 	}
-	PQclear(res);
+	jobs_school_config(env, la_code, &cfg, &ss);
 	t[0] = now_ms();
 	rc = school_refresh(conn, env->cache, urn, as_of, &reg, &full, err, errlen);
 	t[1] = now_ms();
 	if (rc == 0)
-		rc = school_compute(reg, as_of, env->mc, &m, err, errlen);
+		rc = school_compute(reg, as_of, &cfg, &m, err, errlen);
 	t[2] = now_ms();
 	if (rc == 0) {
 		report_cohorts_init(cohorts, &ncoh);
@@ -131,26 +153,30 @@ static report_school *find_school(trust_report *r, uint32_t urn)
 	return lo < r->n_schools && r->schools[lo].urn == urn ? &r->schools[lo] : NULL;
 }
 
-/* Marks the schools whose results as of r->as_of are missing or older than their register's
- * latest change (one query instead of two per school). */
+/* Marks the schools whose results as of r->as_of are missing, older than their register's
+ * latest change, or computed under other boundaries than those now in force (one query
+ * instead of two per school). */
 static int mark_stale(PGconn *conn, trust_report *r, char *err, size_t errlen)
 {
 	char d[11];
 	const char *p[1] = {date_format(r->as_of, d)};
 	PGresult *res =
 	        query(conn,
-	              "SELECT s.school_urn FROM school s"
-	              " LEFT JOIN school_result r ON r.school_urn = s.school_urn AND r.as_of = $1"
-	              " WHERE r.change_id IS DISTINCT FROM (SELECT coalesce(max(c.change_id), 0)"
-	              "  FROM register_change c WHERE c.school_urn = s.school_urn)",
+	              "SELECT s.school_urn, coalesce(r.boundaries, ''),"
+	              " r.change_id IS DISTINCT FROM (SELECT coalesce(max(c.change_id), 0)"
+	              "  FROM register_change c WHERE c.school_urn = s.school_urn)"
+	              " FROM school s"
+	              " LEFT JOIN school_result r ON r.school_urn = s.school_urn AND r.as_of = $1",
 	              1, p, err, errlen);
 
 	if (!res)
 		return -EIO;
 	for (int i = 0; i < PQntuples(res); i++) {
 		report_school *s = find_school(r, (uint32_t)atol(PQgetvalue(res, i, 0)));
+		char key[SETTINGS_KEY_LEN];
 
-		if (s)
+		if (s && (PQgetvalue(res, i, 2)[0] == 't' ||
+		          strcmp(PQgetvalue(res, i, 1), settings_key(s->category_bp, key)) != 0))
 			s->stale = true;
 	}
 	PQclear(res);
@@ -362,35 +388,6 @@ static int load_weeks(PGconn *conn, trust_report *r, char *err, size_t errlen)
 	return rc;
 }
 
-static int load_benchmarks(PGconn *conn, trust_report *r, char *err, size_t errlen)
-{
-	PGresult *res = query(conn,
-	                      "SELECT year, phase, measure, cohort, tenths, source FROM benchmark"
-	                      " ORDER BY year, phase, measure, cohort",
-	                      0, NULL, err, errlen);
-
-	if (!res)
-		return -EIO;
-	r->n_benchmarks = (size_t)PQntuples(res);
-	r->benchmarks = calloc(r->n_benchmarks + 1, sizeof(*r->benchmarks));
-	if (!r->benchmarks) {
-		PQclear(res);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < r->n_benchmarks; i++) {
-		report_benchmark *b = &r->benchmarks[i];
-
-		snprintf(b->year, sizeof(b->year), "%s", PQgetvalue(res, (int)i, 0));
-		snprintf(b->phase, sizeof(b->phase), "%s", PQgetvalue(res, (int)i, 1));
-		snprintf(b->measure, sizeof(b->measure), "%s", PQgetvalue(res, (int)i, 2));
-		snprintf(b->cohort, sizeof(b->cohort), "%s", PQgetvalue(res, (int)i, 3));
-		b->tenths = atoi(PQgetvalue(res, (int)i, 4));
-		snprintf(b->source, sizeof(b->source), "%s", PQgetvalue(res, (int)i, 5));
-	}
-	PQclear(res);
-	return 0;
-}
-
 int cohorts_run(const job_env *env, int32_t as_of, char *result, size_t resultlen, char *err,
                 size_t errlen)
 {
@@ -401,6 +398,7 @@ int cohorts_run(const job_env *env, int32_t as_of, char *result, size_t resultle
 	size_t nall, computed = 0;
 	char d[11], path[64];
 	PGresult *res = NULL;
+	settings_school ss;
 	int rc = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -442,6 +440,9 @@ int cohorts_run(const job_env *env, int32_t as_of, char *result, size_t resultle
 		snprintf(s->phase, sizeof(s->phase), "%s", PQgetvalue(res, (int)i, 2));
 		s->la_code = atoi(PQgetvalue(res, (int)i, 3));
 		snprintf(s->la_name, sizeof(s->la_name), "%s", PQgetvalue(res, (int)i, 4));
+		ss = settings_for(env->settings, s->la_code);
+		memcpy(s->category_bp, ss.category_bp, sizeof(s->category_bp));
+		s->boundaries_source = (int)ss.source;
 	}
 	PQclear(res);
 	snprintf(r.trust.name, sizeof(r.trust.name), "Trust");
@@ -464,7 +465,7 @@ int cohorts_run(const job_env *env, int32_t as_of, char *result, size_t resultle
 	}
 	if ((rc = load_results(conn, &r, all, nall, err, errlen)) < 0 ||
 	    (rc = load_weeks(conn, &r, err, errlen)) < 0 ||
-	    (rc = load_benchmarks(conn, &r, err, errlen)) < 0)
+	    (rc = benchmarks_load(conn, 0, &r.benchmarks, &r.n_benchmarks, err, errlen)) < 0)
 		goto out;
 
 	date_format(as_of, d);

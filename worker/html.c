@@ -117,6 +117,35 @@ void html_range(FILE *f, int32_t first, int32_t last)
 	html_date(f, last, false, true);
 }
 
+void html_bp(FILE *f, uint32_t bp)
+{
+	fprintf(f, "%u", bp / 100);
+	if (bp % 100)
+		fprintf(f, bp % 10 ? ".%02u" : ".%u", bp % 10 ? bp % 100 : bp % 100 / 10);
+	fputc('%', f);
+}
+
+void html_boundaries(FILE *f, const uint32_t b[4])
+{
+	fputs("expected up to ", f);
+	html_bp(f, b[0]);
+	fputs(" absence; at risk of PA over ", f);
+	html_bp(f, b[0]);
+	fputs(" and under ", f);
+	html_bp(f, b[1]);
+	fputs("; persistent absence ", f);
+	html_bp(f, b[1]);
+	fputs(" to ", f);
+	html_bp(f, b[2]);
+	fputs("; at risk of SA over ", f);
+	html_bp(f, b[2]);
+	fputs(" and under ", f);
+	html_bp(f, b[3]);
+	fputs("; severe absence ", f);
+	html_bp(f, b[3]);
+	fputs(" or more", f);
+}
+
 const char *html_weekday(int dow)
 {
 	return dow >= 0 && dow < 7 ? s_weekday[dow] : "";

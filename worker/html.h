@@ -43,6 +43,14 @@ void html_date(FILE *f, int32_t day, bool long_month, bool with_year);
 /* "6 Jan &ndash; 12 Mar 2025" (the first year only when it differs). */
 void html_range(FILE *f, int32_t first, int32_t last);
 
+/* A rate in basis points as a percentage without trailing zeros: "5%", "4.5%", "4.25%". */
+void html_bp(FILE *f, uint32_t bp);
+
+/* The five attendance categories' boundaries (measures_config.category_bp) in words: "expected
+ * up to 5% absence; at risk of PA over 5% and under 10%; persistent absence 10% to 20%; at risk
+ * of SA over 20% and under 50%; severe absence 50% or more". */
+void html_boundaries(FILE *f, const uint32_t category_bp[4]);
+
 /* "Monday" .. "Sunday" for date_weekday's 0..6. */
 const char *html_weekday(int dow);
 

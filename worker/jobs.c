@@ -136,6 +136,9 @@ const job_kind *jobs_find(const char *name)
 int jobs_run(const job_env *env, const job *j, char *result, size_t rlen, char *err, size_t elen)
 {
 	const job_kind *k = jobs_find(j->kind);
+	settings st = {0};
+	job_env e = *env;
+	int rc;
 
 	if (!k) {
 		snprintf(err, elen, "unknown job kind '%s'", j->kind);
@@ -145,5 +148,17 @@ int jobs_run(const job_env *env, const job *j, char *result, size_t rlen, char *
 		snprintf(err, elen, "%s: the job names no school", k->name);
 		return -EINVAL;
 	}
-	return k->run(env, j, result, rlen, err, elen);
+	rc = settings_load(env->conn, &st, err, elen);
+	if (rc < 0)
+		return rc;
+	e.settings = &st;
+	rc = k->run(&e, j, result, rlen, err, elen);
+	settings_deinit(&st);
+	return rc;
+}
+
+void jobs_school_config(const job_env *env, int la_code, measures_config *cfg, settings_school *ss)
+{
+	*ss = settings_for(env->settings, la_code);
+	settings_apply(ss, env->mc, cfg);
 }

@@ -12,12 +12,14 @@
 #include "rollcall/measures.h"
 #include "rollcall/queue.h"
 #include "school.h"
+#include "settings.h"
 
 /* What a running job may use. Everything is borrowed from the worker. */
 typedef struct job_env {
 	PGconn *conn;
 	school_cache *cache;
-	const measures_config *mc;
+	const measures_config *mc; /* the base configuration; each school's boundaries apply */
+	const settings *settings;  /* the attendance settings in force (jobs_run loads them) */
 	const char *output_dir;
 	int lock_wait_s; /* how long to wait for a school another worker is computing */
 	void *user;
@@ -40,8 +42,9 @@ typedef struct job_kind {
 /* The kind named name, or NULL. */
 const job_kind *jobs_find(const char *name);
 
-/* Runs j by its kind. -EINVAL for a kind the table does not know or a job it cannot take
- * (no school where one is needed, bad arguments); -ECANCELED when stopped through progress;
+/* Runs j by its kind, with the attendance settings in force loaded for it. -EINVAL for a kind
+ * the table does not know or a job it cannot take (no school where one is needed, bad
+ * arguments, settings that fail their check); -ECANCELED when stopped through progress;
  * -EBUSY when a school stayed locked by another worker for env->lock_wait_s. */
 int jobs_run(const job_env *env, const job *j, char *result, size_t rlen, char *err, size_t elen)
         __attribute__((warn_unused_result));
@@ -55,6 +58,10 @@ int jobs_lock_school(const job_env *env, uint32_t urn, char *err, size_t elen)
 
 /* Releases it. */
 void jobs_unlock_school(const job_env *env, uint32_t urn);
+
+/* The configuration for a school in la_code: env->mc with the category boundaries in force
+ * for it (*ss says which, and the TSM falling threshold). */
+void jobs_school_config(const job_env *env, int la_code, measures_config *cfg, settings_school *ss);
 
 /* The value of key in a job's arguments ("as_of=2025-10-10 la=201"), copied into out. Returns
  * its length, or -1 when the key is absent or the value does not fit. */

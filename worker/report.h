@@ -22,6 +22,9 @@ typedef struct report_cohort {
 } report_cohort;
 
 /* Figures of one school (or, for the trust row, their sums). All counts are exact. */
+/* Who set a school's category boundaries. */
+enum { REPORT_BOUNDARIES_DEFAULT = 0, REPORT_BOUNDARIES_TRUST, REPORT_BOUNDARIES_LA };
+
 typedef struct report_school {
 	uint32_t urn; /* 0 for the trust */
 	char name[128];
@@ -29,6 +32,10 @@ typedef struct report_school {
 	int la_code;
 	char la_name[64];
 	bool stale; /* results to compute before reading (the trust breakdown's first pass) */
+	/* The category boundaries in force for the school (measures_config.category_bp) and who
+	 * set them: REPORT_BOUNDARIES_DEFAULT, _TRUST or _LA. */
+	uint32_t category_bp[4];
+	int boundaries_source;
 	measures_cohort_row all[MEASURES_PERIODS];                     /* headline population */
 	measures_cohort_row in[MEASURES_PERIODS][REPORT_MAX_COHORTS];  /* members of cohort i */
 	measures_cohort_row out[MEASURES_PERIODS][REPORT_MAX_COHORTS]; /* everyone else */

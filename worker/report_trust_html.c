@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "cohort_html.h"
 #include "html.h"
 #include "html_page.h"
 #include "report.h"
@@ -767,16 +768,82 @@ static void category_row(FILE *f, const report_school *s, bool trust)
 	fputs("</td></tr>\n", f);
 }
 
+/* Whether schools i and j have their boundaries from the same place with the same values. */
+static bool same_boundaries(const report_school *a, const report_school *b)
+{
+	return a->boundaries_source == b->boundaries_source &&
+	       (a->boundaries_source != REPORT_BOUNDARIES_LA || a->la_code == b->la_code) &&
+	       memcmp(a->category_bp, b->category_bp, sizeof(a->category_bp)) == 0;
+}
+
+/* Who set a group's boundaries, as the note names them. */
+static void boundaries_label(FILE *f, const report_school *s)
+{
+	if (s->boundaries_source == REPORT_BOUNDARIES_LA) {
+		fputs("Boundaries set by ", f);
+		HTML_ESC(f, s->la_name);
+	} else if (s->boundaries_source == REPORT_BOUNDARIES_TRUST) {
+		fputs("Boundaries set by the trust", f);
+	} else {
+		fputs("Default boundaries (the trust may set its own)", f);
+	}
+}
+
+/* The boundaries in force: one sentence when every school has the same, else one line per
+ * group of schools naming them. */
+static void write_boundaries(const trust_report *r, FILE *f)
+{
+	measures_config defaults;
+	report_school none = {0};
+	bool one = true;
+
+	for (size_t i = 1; i < r->n_schools; i++)
+		one = one && same_boundaries(&r->schools[0], &r->schools[i]);
+	fputs("<p class=\"note\">Headline pupils by their own absence rate this year. ", f);
+	if (one) {
+		const report_school *s = r->n_schools ? &r->schools[0] : &none;
+
+		measures_config_init(&defaults);
+		if (!r->n_schools)
+			memcpy(none.category_bp, defaults.category_bp, sizeof(none.category_bp));
+		boundaries_label(f, s);
+		fputs(": ", f);
+		html_boundaries(f, s->category_bp);
+		fputs(".</p>\n", f);
+		return;
+	}
+	fputs("The boundaries differ between the schools&#39; local authorities:</p>\n<ul "
+	      "class=\"note\" id=\"boundaries\">\n",
+	      f);
+	for (size_t i = 0; i < r->n_schools; i++) {
+		bool first = true;
+
+		for (size_t j = 0; j < i && first; j++)
+			first = !same_boundaries(&r->schools[i], &r->schools[j]);
+		if (!first)
+			continue;
+		fputs("<li>", f);
+		boundaries_label(f, &r->schools[i]);
+		fputs(" (", f);
+		for (size_t j = i, k = 0; j < r->n_schools; j++) {
+			if (!same_boundaries(&r->schools[i], &r->schools[j]))
+				continue;
+			fputs(k++ ? ", " : "", f);
+			HTML_ESC(f, r->schools[j].name);
+		}
+		fputs("): ", f);
+		html_boundaries(f, r->schools[i].category_bp);
+		fputs(".</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
 static void write_categories(const trust_report *r, FILE *f)
 {
 	page_col cols[MEASURES_CAT_COUNT + 1] = {{.html = "School", .left = true}};
 
 	page_section_begin(f, "categories", false, "cat-h", "Attendance categories, year to date");
-	fputs("<p class=\"note\">Headline pupils by their own "
-	      "absence rate this year. Default boundaries (the trust may set its own): expected "
-	      "up to 5% absence; at risk of PA over 5% and under 10%; persistent absence 10% to "
-	      "20%; at risk of SA over 20% and under 50%; severe absence 50% or more.</p>\n",
-	      f);
+	write_boundaries(r, f);
 	fputs("<p class=\"legend\">", f);
 	for (int c = 1; c < MEASURES_CAT_COUNT; c++)
 		fprintf(f, "<span aria-hidden=\"true\" class=\"sw c%d\"></span>%s ", c,
@@ -798,291 +865,26 @@ static void write_categories(const trust_report *r, FILE *f)
 
 /* ---- cohort gaps ----------------------------------------------------------------------------- */
 
-static const char *cohort_group(measures_cohort k)
+/* The trust's cohorts against all other pupils of the trust. */
+static cohort_view trust_cohorts(const trust_report *r)
 {
-	if (k == MEASURES_COHORT_SEX)
-		return "Sex";
-	if (k == MEASURES_COHORT_NC_YEAR)
-		return "Year group";
-	return "Disadvantage and need";
-}
-
-/* The national benchmark of a cohort's complement ("not_fsm"), or NULL. */
-static const report_benchmark *complement_bench(const trust_report *r, const char *name, size_t n,
-                                                const char *measure)
-{
-	char other[40];
-	snprintf(other, sizeof(other), "not_%.*s", (int)strnlen(name, n), name);
-	return report_benchmark_find(r, "all", measure, other);
-}
-
-/* National attendance gap (cohort minus others) in pp, when both figures exist. */
-static bool national_gap(const trust_report *r, const report_cohort *c, double *gap,
-                         char out[MEASURES_PCT_LEN])
-{
-	const report_benchmark *in = report_benchmark_find(r, "all", "absence", c->name);
-	const report_benchmark *other = complement_bench(r, c->name, sizeof(c->name), "absence");
-	if (!in || !other)
-		return false;
-	*gap = (double)(other->tenths - in->tenths) / 10.0;
-	uint64_t a = in->tenths < 0 ? 1000 : in->tenths > 1000 ? 0 : (uint64_t)(1000 - in->tenths);
-	uint64_t b = other->tenths < 0      ? 1000
-	             : other->tenths > 1000 ? 0
-	                                    : (uint64_t)(1000 - other->tenths);
-	report_gap_signed(a, 1000, b, 1000, out);
-	return true;
-}
-
-/* The cohort gap chart: one row per cohort with headline pupils, in report order. */
-typedef struct gap_chart {
-	const trust_report *r;
-	size_t n;
-	size_t cohort[REPORT_MAX_COHORTS]; /* row -> cohort index */
-	bool small[REPORT_MAX_COHORTS];
-	int sign[REPORT_MAX_COHORTS];
-	char g[REPORT_MAX_COHORTS][MEASURES_PCT_LEN];
-	char marker[REPORT_MAX_COHORTS][48];
-} gap_chart;
-
-static void gap_desc(void *user, FILE *f)
-{
-	const gap_chart *gc = user;
-
-	for (size_t i = 0; i < gc->n; i++) {
-		HTML_ESC(f, gc->r->cohorts[gc->cohort[i]].label);
-		if (gc->small[i]) {
-			fputs(": small group. ", f);
-			continue;
-		}
-		fprintf(f, ": %s pp. ", gc->g[i][0] ? gc->g[i] : "no sessions");
-	}
-}
-
-static void gap_value(void *user, FILE *f, size_t i, double y)
-{
-	const gap_chart *gc = user;
-
-	if (gc->small[i])
-		fputs("<tspan class=\"t-muted\" font-style=\"italic\">small group</tspan>", f);
-	else if (!gc->g[i][0])
-		fputs("<tspan class=\"t-muted\">&ndash;</tspan>", f);
-	else
-		fprintf(f, "<tspan font-weight=\"700\" class=\"%s\">%s</tspan>",
-		        gc->sign[i] < 0   ? "t-worse"
-		        : gc->sign[i] > 0 ? "t-better"
-		                          : "t-muted",
-		        gc->g[i]);
-	fputs("<tspan class=\"t-muted\" font-size=\"10.5\"> &middot; ", f);
-	html_count(f, gc->r->trust.in[MEASURES_YTD][gc->cohort[i]].pupils);
-	fputs("</tspan>", f);
-}
-
-static void write_cohort_chart(const trust_report *r, FILE *f)
-{
-	const report_school *t = &r->trust;
-	chart_dbar rows[REPORT_MAX_COHORTS];
-	gap_chart gc = {.r = r};
-	double max_gap = 0;
-	int lim = 5;
-
-	for (size_t c = 0; c < n_cohorts(r); c++) {
-		const report_cohort *k = &r->cohorts[c];
-		const measures_cohort_row *in = &t->in[MEASURES_YTD][c];
-		const measures_cohort_row *out = &t->out[MEASURES_YTD][c];
-		chart_dbar *row = &rows[gc.n];
-		size_t i = gc.n;
-		double ng;
-		char nbuf[MEASURES_PCT_LEN];
-
-		if (in->pupils == 0)
-			continue;
-		gc.n++;
-		gc.cohort[i] = c;
-		gc.small[i] = report_small_group(in, out);
-		gc.g[i][0] = '\0';
-		gc.sign[i] = gc.small[i] ? 0 : report_cohort_gap(in, out, gc.g[i]);
-		memset(row, 0, sizeof(*row));
-		row->group = cohort_group(k->cohort);
-		row->label = k->label;
-		row->label_len = sizeof(k->label);
-		if (!gc.small[i] && in->possible && out->possible) {
-			double gp = report_rate(report_attended(in), in->possible) -
-			            report_rate(report_attended(out), out->possible);
-			if (gp < 0)
-				gp = -gp;
-			if (gp > max_gap)
-				max_gap = gp;
-		}
-		if (!gc.small[i] && gc.g[i][0] && gc.sign[i] != 0) {
-			row->has_bar = true;
-			row->value = report_rate(report_attended(in), in->possible) -
-			             report_rate(report_attended(out), out->possible);
-			row->cls = gc.sign[i] < 0 ? "b-worse" : "b-better";
-		}
-		if (national_gap(r, k, &ng, nbuf)) {
-			if ((ng < 0 ? -ng : ng) > max_gap)
-				max_gap = ng < 0 ? -ng : ng;
-			row->has_marker = true;
-			row->marker = ng;
-			snprintf(gc.marker[i], sizeof(gc.marker[i]), "National gap %s pp", nbuf);
-			row->marker_title = gc.marker[i];
-		}
-	}
-	if (gc.n == 0) {
-		fputs("<p class=\"note\">No cohort has pupils in the headline population.</p>\n",
-		      f);
-		return;
-	}
-	while (lim < max_gap && lim < 100)
-		lim = lim < 10 ? 10 : lim < 20 ? 20 : lim < 50 ? 50 : 100;
-	chart_diverging(
-	        f, &(chart_dbars){
-	                   .id = "cg",
-	                   .title = "Attendance gap of each cohort against all other pupils in "
-	                            "the trust, year to date, in percentage points",
-	                   .lim = lim,
-	                   .left_words = "&#9664; lower attendance than others",
-	                   .right_words = "higher &#9654;",
-	                   .right_head = "gap (pp), pupils",
-	                   .n = gc.n,
-	                   .rows = rows,
-	                   .user = &gc,
-	                   .desc = gap_desc,
-	                   .value = gap_value,
-	                   .caption = "<span class=\"legend\"><span aria-hidden=\"true\" "
-	                              "class=\"sw worse\"></span>cohort attends less than other "
-	                              "pupils <span aria-hidden=\"true\" class=\"sw "
-	                              "better\"></span>attends more <span aria-hidden=\"true\" "
-	                              "class=\"sw diamond\"></span>national gap for the same "
-	                              "cohort, where published</span>",
-	           });
-}
-
-/* National figures for a cohort: attendance (100 - absence) and PA, and its complement's. */
-static void put_cohort_national(const trust_report *r, FILE *f, const report_cohort *c)
-{
-	const report_benchmark *abs = report_benchmark_find(r, "all", "absence", c->name);
-	const report_benchmark *pa = report_benchmark_find(r, "all", "pa", c->name);
-	const report_benchmark *oabs = complement_bench(r, c->name, sizeof(c->name), "absence");
-	if (!abs && !pa) {
-		fputs("<span class=\"muted\">&ndash;</span>", f);
-		return;
-	}
-	if (abs)
-		html_tenths(f, abs->tenths, true);
-	if (pa) {
-		fputs(abs ? " <span class=\"muted\">PA " : "PA ", f);
-		html_tenths(f, pa->tenths, false);
-		if (abs)
-			fputs("</span>", f);
-	}
-	if (oabs) {
-		fputs("<span class=\"sub\">others ", f);
-		html_tenths(f, oabs->tenths, true);
-		fputs("</span>", f);
-	}
-}
-
-/* The gap cell of a cohort table: "-3.2" with direction words, or a flag. */
-static void put_gap_cell(FILE *f, const measures_cohort_row *in, const measures_cohort_row *out)
-{
-	char g[MEASURES_PCT_LEN];
-	if (in->pupils == 0) {
-		fputs("<td class=\"muted\">&ndash;</td>", f);
-		return;
-	}
-	if (report_small_group(in, out)) {
-		fputs("<td class=\"small\">small group</td>", f);
-		return;
-	}
-	int sign = report_cohort_gap(in, out, g);
-	if (!g[0])
-		fputs("<td class=\"muted\">&ndash;</td>", f);
-	else
-		fprintf(f, "<td class=\"num\"><strong class=\"%s\">%s</strong></td>",
-		        sign < 0   ? "worse"
-		        : sign > 0 ? "better"
-		                   : "muted",
-		        g);
-}
-
-static void write_cohort_table(const trust_report *r, FILE *f)
-{
-	const report_school *t = &r->trust;
-	const char *group = NULL;
-	size_t empty = 0;
-
-	static const page_col cols[] = {
-	        {.html = "Cohort", .left = true},
-	        {.html = "Pupils"},
-	        {.html = "Attendance"},
-	        {.html = "PA"},
-	        {.html = "Others&#39; attendance"},
-	        {.html = "Gap (pp), year"},
-	        {.html = "Gap (pp), term"},
-	        {.html = "National (cohort)"},
+	cohort_view v = {
+	        .chart_id = "cg",
+	        .chart_title = "Attendance gap of each cohort against all other pupils in the "
+	                       "trust, year to date, in percentage points",
+	        .table_id = "cohort-table",
+	        .table_caption = "Trust cohorts against all other pupils",
+	        .cohorts = r->cohorts,
+	        .n = n_cohorts(r),
+	        .benchmarks = r->benchmarks,
+	        .n_benchmarks = r->n_benchmarks,
 	};
 
-	page_table_begin(f, "cohort-table", "Trust cohorts against all other pupils", cols,
-	                 sizeof(cols) / sizeof(cols[0]));
-	for (size_t c = 0; c < n_cohorts(r); c++) {
-		const report_cohort *k = &r->cohorts[c];
-		const measures_cohort_row *in = &t->in[MEASURES_YTD][c];
-		const measures_cohort_row *out = &t->out[MEASURES_YTD][c];
-		if (in->pupils == 0) {
-			empty++;
-			continue;
-		}
-		if (cohort_group(k->cohort) != group) {
-			group = cohort_group(k->cohort);
-			fprintf(f,
-			        "<tr class=\"grp\"><th scope=\"rowgroup\" colspan=\"8\" "
-			        "class=\"l\">%s</th></tr>\n",
-			        group);
-		}
-		fputs("<tr data-cohort=\"", f);
-		HTML_ESC(f, k->name);
-		fputs("\"><th scope=\"row\">", f);
-		HTML_ESC(f, k->label);
-		fputs("</th><td>", f);
-		html_count(f, in->pupils);
-		fputs("</td>", f);
-		if (in->pupils < REPORT_SMALL_GROUP) {
-			fputs("<td class=\"small\">small group</td><td class=\"small\">small "
-			      "group</td>",
-			      f);
-		} else {
-			fputs("<td>", f);
-			html_pct(f, report_attended(in), in->possible);
-			fputs("</td><td>", f);
-			html_pct(f, in->pa_pupils, in->pupils);
-			fputs("</td>", f);
-		}
-		if (out->pupils < REPORT_SMALL_GROUP) {
-			fputs("<td class=\"small\">small group</td>", f);
-		} else {
-			fputs("<td>", f);
-			html_pct(f, report_attended(out), out->possible);
-			fputs("</td>", f);
-		}
-		put_gap_cell(f, in, out);
-		put_gap_cell(f, &t->in[MEASURES_TERM][c], &t->out[MEASURES_TERM][c]);
-		fputs("<td>", f);
-		put_cohort_national(r, f, k);
-		fputs("</td></tr>\n", f);
+	for (int p = 0; p < MEASURES_PERIODS; p++) {
+		v.in[p] = r->trust.in[p];
+		v.out[p] = r->trust.out[p];
 	}
-	page_table_end(f);
-	if (empty) {
-		fputs("<p class=\"note\">No headline pupils in: ", f);
-		size_t k = 0;
-		for (size_t c = 0; c < n_cohorts(r); c++) {
-			if (t->in[MEASURES_YTD][c].pupils != 0)
-				continue;
-			HTML_ESC(f, r->cohorts[c].label);
-			fputs(++k < empty ? ", " : ".", f);
-		}
-		fputs("</p>\n", f);
-	}
+	return v;
 }
 
 /* Shading class of a matrix gap cell by size, in whole pp bands (the text carries the value). */
@@ -1163,8 +965,10 @@ static void write_cohort_matrix(const trust_report *r, FILE *f)
 	page_table_end(f);
 }
 
-static void write_cohorts(const trust_report *r, FILE *f)
+static int write_cohorts(const trust_report *r, FILE *f)
 {
+	cohort_view v = trust_cohorts(r);
+
 	page_section_begin(f, "cohorts", true, "cohorts-h", "Cohort gaps");
 	fputs("<p class=\"note\">Each cohort&#39;s "
 	      "attendance against every other headline pupil (gap = cohort minus others, in "
@@ -1172,10 +976,12 @@ static void write_cohorts(const trust_report *r, FILE *f)
 	      "membership as at the report date. Groups of fewer than 5 pupils show their "
 	      "count only: a rate over so few pupils is not a fair guide.</p>\n",
 	      f);
-	write_cohort_chart(r, f);
-	write_cohort_table(r, f);
+	if (cohort_chart(f, &v) < 0)
+		return -ENOMEM;
+	cohort_table(f, &v);
 	write_cohort_matrix(r, f);
 	page_section_end(f);
+	return 0;
 }
 
 /* ---- weekly trend ---------------------------------------------------------------------------- */
@@ -1477,7 +1283,8 @@ int report_write_cohorts_html(const trust_report *r, FILE *f)
 	if (write_schools(r, f) < 0)
 		return -ENOMEM;
 	write_categories(r, f);
-	write_cohorts(r, f);
+	if (write_cohorts(r, f) < 0)
+		return -ENOMEM;
 	write_trend(r, f);
 	write_notes(r, f);
 	page_end(f);

@@ -13,6 +13,7 @@
 #include "rollcall/date.h"
 #include "rollcall/db.h"
 #include "rollcall/ncyear.h"
+#include "settings.h"
 
 /* One current mark read from the register (buffered until the sessions are known). */
 typedef struct raw_mark {
@@ -37,6 +38,8 @@ static void reg_free(school_reg *r)
 	free(r->chars);
 	free(r->grid);
 	free(r->late);
+	free(r->session_term);
+	free(r->classes);
 	free(r);
 }
 
@@ -128,6 +131,44 @@ static int load_meta(PGconn *conn, school_reg *r, char *err, size_t errlen)
 	return 0;
 }
 
+static int cmp_class(const void *a, const void *b)
+{
+	return strverscmp((const char *)a, (const char *)b); /* "7B" before "10A" */
+}
+
+/* The distinct class names of column col of res, in natural order, into r->classes (a name
+ * longer than SCHOOL_CLASS_LEN - 1 bytes is cut). */
+static int load_classes(school_reg *r, const PGresult *res, int col)
+{
+	size_t n = 0, w = 0;
+
+	r->classes = calloc((size_t)PQntuples(res) + 1, sizeof(*r->classes));
+	if (!r->classes)
+		return -ENOMEM;
+	for (int i = 0; i < PQntuples(res); i++)
+		if (PQgetvalue(res, i, col)[0])
+			snprintf(r->classes[n++], SCHOOL_CLASS_LEN, "%s", PQgetvalue(res, i, col));
+	qsort(r->classes, n, sizeof(*r->classes), cmp_class);
+	for (size_t i = 0; i < n; i++)
+		if (w == 0 || strcmp(r->classes[w - 1], r->classes[i]) != 0)
+			memmove(r->classes[w++], r->classes[i], SCHOOL_CLASS_LEN);
+	r->n_classes = w;
+	return 0;
+}
+
+/* The number of class name in r->classes (1..), or 0 for none. */
+static uint16_t class_number(const school_reg *r, const char *name)
+{
+	char key[SCHOOL_CLASS_LEN];
+	const char(*hit)[SCHOOL_CLASS_LEN];
+
+	if (!name[0])
+		return 0;
+	snprintf(key, sizeof(key), "%s", name);
+	hit = bsearch(key, r->classes, r->n_classes, sizeof(*r->classes), cmp_class);
+	return hit && hit - r->classes < UINT16_MAX ? (uint16_t)(hit - r->classes + 1) : 0;
+}
+
 /* Pupils on roll at some point of the window, with their characteristics. */
 static int load_pupils(PGconn *conn, school_reg *r, char *err, size_t errlen)
 {
@@ -146,18 +187,23 @@ static int load_pupils(PGconn *conn, school_reg *r, char *err, size_t errlen)
 	            3, p, err, errlen);
 	if (!res)
 		return -EIO;
-	cres = query(
-	        conn,
-	        "SELECT c.pupil_id, c.valid_from - date '1970-01-01', c.nc_year, c.sen,"
-	        " c.social_care, c.pupil_premium, c.fsm, c.previously_looked_after, c.eal,"
-	        " c.boarder FROM pupil_characteristic c JOIN pupil p USING (school_urn, pupil_id)"
-	        " WHERE c.school_urn = $1 AND p.admission_date <= $3"
-	        " AND (p.leaving_date IS NULL OR p.leaving_date >= $2)"
-	        " ORDER BY c.pupil_id, c.valid_from",
-	        3, p, err, errlen);
+	cres = query(conn,
+	             "SELECT c.pupil_id, c.valid_from - date '1970-01-01', c.nc_year, c.sen,"
+	             " c.social_care, c.pupil_premium, c.fsm, c.previously_looked_after, c.eal,"
+	             " c.boarder, coalesce(c.reg_group, '') FROM pupil_characteristic c"
+	             " JOIN pupil p USING (school_urn, pupil_id)"
+	             " WHERE c.school_urn = $1 AND p.admission_date <= $3"
+	             " AND (p.leaving_date IS NULL OR p.leaving_date >= $2)"
+	             " ORDER BY c.pupil_id, c.valid_from",
+	             3, p, err, errlen);
 	if (!cres) {
 		PQclear(res);
 		return -EIO;
+	}
+	if (load_classes(r, cres, 10) < 0) {
+		PQclear(res);
+		PQclear(cres);
+		return -ENOMEM;
 	}
 	r->n_enrolments = (size_t)PQntuples(res);
 	r->n_chars = (size_t)PQntuples(cres);
@@ -202,6 +248,7 @@ static int load_pupils(PGconn *conn, school_reg *r, char *err, size_t errlen)
 			c->fsm = PQgetvalue(cres, (int)k, 6)[0] == 't';
 			c->plac = PQgetvalue(cres, (int)k, 7)[0] == 't';
 			c->eal = PQgetvalue(cres, (int)k, 8)[0] == 't';
+			c->reg_group = class_number(r, PQgetvalue(cres, (int)k, 10));
 			/* A boarder is excluded from headline figures: the latest record decides.
 			 */
 			e->boarder = PQgetvalue(cres, (int)k, 9)[0] == 't';
@@ -222,7 +269,8 @@ static int load_calendar(PGconn *conn, school_reg *r, char *err, size_t errlen)
 
 	snprintf(u, sizeof(u), "%u", r->urn);
 	res = query(conn,
-	            "SELECT date - date '1970-01-01', session, open FROM school_session"
+	            "SELECT date - date '1970-01-01', session, open, coalesce(term, '')"
+	            " FROM school_session"
 	            " WHERE school_urn = $1 AND date BETWEEN $2 AND $3 ORDER BY date, session",
 	            3, p, err, errlen);
 	if (!res)
@@ -230,14 +278,20 @@ static int load_calendar(PGconn *conn, school_reg *r, char *err, size_t errlen)
 	r->n_sessions = (size_t)PQntuples(res);
 	r->has_calendar = r->n_sessions > 0;
 	r->sessions = calloc(r->n_sessions + 1, sizeof(*r->sessions));
-	if (!r->sessions) {
+	r->session_term = calloc(r->n_sessions + 1, 1);
+	if (!r->sessions || !r->session_term) {
 		PQclear(res);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < r->n_sessions; i++) {
+		const char *term = PQgetvalue(res, (int)i, 3);
+
 		r->sessions[i].day = atoi(PQgetvalue(res, (int)i, 0));
 		r->sessions[i].pm = (uint8_t)atoi(PQgetvalue(res, (int)i, 1));
 		r->sessions[i].open = PQgetvalue(res, (int)i, 2)[0] == 't';
+		for (int t = MEASURES_AUTUMN; t <= MEASURES_SUMMER; t++)
+			if (!strcmp(term, measures_term_name_str((measures_term_name)t)))
+				r->session_term[i] = (uint8_t)(1 + t);
 	}
 	PQclear(res);
 	return 0;
@@ -356,7 +410,9 @@ static int derive_sessions(school_reg *r, const measures_session *old, size_t n_
 	free(r->sessions);
 	r->sessions = s;
 	r->n_sessions = w;
-	return 0;
+	free(r->session_term);
+	r->session_term = calloc(w + 1, 1); /* no calendar, no term names */
+	return r->session_term ? 0 : -ENOMEM;
 }
 
 /* Session index of (day, pm) in r, or -1. */
@@ -496,13 +552,50 @@ static school_reg **cache_slot(school_cache *c, uint32_t urn)
 	return NULL;
 }
 
+/* Reads urn's register for the window [wf, wl] into a new *out: the days from `from` on from
+ * the database, those before it from old (a partial refresh), everything when old is NULL. */
+static int load_reg(PGconn *conn, uint32_t urn, int32_t wf, int32_t wl, int64_t change_id,
+                    int32_t from, const school_reg *old, school_reg **out, char *err, size_t errlen)
+{
+	school_reg *r = calloc(1, sizeof(*r));
+	raw_marks rm = {0};
+	int rc;
+
+	*out = NULL;
+	if (!r)
+		return -ENOMEM;
+	r->urn = urn;
+	r->window_first = wf;
+	r->window_last = wl;
+	r->change_id = change_id;
+	if ((rc = load_meta(conn, r, err, errlen)) < 0 ||
+	    (rc = load_calendar(conn, r, err, errlen)) < 0 ||
+	    (rc = load_pupils(conn, r, err, errlen)) < 0 ||
+	    (rc = load_marks(conn, r, from, &rm, err, errlen)) < 0)
+		goto out;
+	if (!r->has_calendar)
+		rc = derive_sessions(r, old ? old->sessions : NULL, old ? old->n_sessions : 0, from,
+		                     &rm);
+	if (rc == 0)
+		rc = fill_grid(r, old, from, &rm);
+	if (rc < 0)
+		goto out;
+	*out = r;
+	r = NULL;
+out:
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "school %u: out of memory", urn);
+	reg_free(r);
+	free(rm.v);
+	return rc;
+}
+
 int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of, school_reg **out,
                    bool *full, char *err, size_t errlen)
 {
 	school_reg **slot = cache_slot(cache, urn);
 	school_reg *old = slot ? *slot : NULL;
 	school_reg *r = NULL;
-	raw_marks rm = {0};
 	int64_t latest = 0;
 	int32_t wf, wl, from;
 	int rc;
@@ -541,26 +634,9 @@ int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_o
 		else
 			*full = false;
 	}
-
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	r->urn = urn;
-	r->window_first = wf;
-	r->window_last = wl;
-	r->change_id = latest;
-	if ((rc = load_meta(conn, r, err, errlen)) < 0 ||
-	    (rc = load_calendar(conn, r, err, errlen)) < 0 ||
-	    (rc = load_pupils(conn, r, err, errlen)) < 0 ||
-	    (rc = load_marks(conn, r, from, &rm, err, errlen)) < 0)
-		goto out;
-	if (!r->has_calendar)
-		rc = derive_sessions(r, *full ? NULL : old->sessions, *full ? 0 : old->n_sessions,
-		                     from, &rm);
-	if (rc == 0)
-		rc = fill_grid(r, *full ? NULL : old, from, &rm);
+	rc = load_reg(conn, urn, wf, wl, latest, from, *full ? NULL : old, &r, err, errlen);
 	if (rc < 0)
-		goto out;
+		return rc;
 	if (slot) {
 		reg_free(*slot);
 		*slot = r;
@@ -592,8 +668,78 @@ out:
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "school %u: out of memory", urn);
 	reg_free(r);
-	free(rm.v);
 	return rc;
+}
+
+int school_load(PGconn *conn, uint32_t urn, int32_t as_of, school_reg **out, char *err,
+                size_t errlen)
+{
+	int64_t latest = 0;
+	int32_t wf, wl;
+	int rc;
+
+	*out = NULL;
+	school_window(as_of, &wf, &wl);
+	rc = school_latest_change(conn, urn, &latest, err, errlen);
+	if (rc == 0)
+		rc = load_reg(conn, urn, wf, wl, latest, wf, NULL, out, err, errlen);
+	return rc;
+}
+
+void school_reg_destroy(school_reg **r)
+{
+	if (!r)
+		return;
+	reg_free(*r);
+	*r = NULL;
+}
+
+int school_term_dates(const school_reg *r, int ay, measures_term_name name, uint32_t break_weekdays,
+                      measures_term *out)
+{
+	int32_t first = date_academic_year_start(ay), last = date_academic_year_start(ay + 1) - 1;
+	bool named = false;
+
+	out->year = ay;
+	out->name = name;
+	out->first_day = out->last_day = MEASURES_NO_DAY;
+	for (size_t i = 0; i < r->n_sessions; i++) {
+		int32_t d = r->sessions[i].day;
+
+		if (d < first || d > last || !r->session_term[i])
+			continue;
+		named = true;
+		if (r->session_term[i] != 1 + name)
+			continue;
+		if (out->first_day == MEASURES_NO_DAY)
+			out->first_day = d;
+		out->last_day = d;
+	}
+	if (!named)
+		return measures_term_dates(r->sessions, r->n_sessions, ay, name, break_weekdays,
+		                           out);
+	return out->first_day == MEASURES_NO_DAY ? -ENOENT : 0;
+}
+
+/* The term a calendar with term names gives as of day: that of the latest open session on or
+ * before it in its academic year. Returns false when that session has no name. */
+static bool calendar_term(const school_reg *r, int32_t day, uint32_t break_weekdays,
+                          measures_term *out)
+{
+	int32_t first = date_academic_year_start(date_academic_year(day));
+
+	for (size_t i = r->n_sessions; i-- > 0;) {
+		const measures_session *s = &r->sessions[i];
+
+		if (s->day > day || !s->open)
+			continue;
+		if (s->day < first || !r->session_term[i])
+			return false;
+		return school_term_dates(r, date_academic_year(day),
+		                         (measures_term_name)(r->session_term[i] - 1),
+		                         break_weekdays, out) == 0;
+	}
+	return false;
 }
 
 int school_compute(const school_reg *r, int32_t as_of, const measures_config *cfg, measures **out,
@@ -608,8 +754,19 @@ int school_compute(const school_reg *r, int32_t as_of, const measures_config *cf
 	        .late = r->late,
 	        .n_late = r->n_late,
 	};
+	measures_config c;
+	measures_term t;
 
-	return measures_new(out, &in, as_of, cfg, err, errlen);
+	if (cfg)
+		c = *cfg;
+	else
+		measures_config_init(&c);
+	if (!c.term_given && calendar_term(r, as_of, c.term_break_weekdays, &t)) {
+		c.term_given = true;
+		c.term_first = t.first_day;
+		c.term_last = t.last_day;
+	}
+	return measures_new(out, &in, as_of, &c, err, errlen);
 }
 
 /* --- storing results ----------------------------------------------------------------------- */
@@ -660,7 +817,7 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
                  size_t n_cohorts, char *err, size_t errlen)
 {
 	char u[16], d[11], cid[24], tyear[8], tfirst[11], f0[11], f1[11], f2[11], unm[24],
-	        outside[16];
+	        outside[16], bounds[SETTINGS_KEY_LEN];
 	const char *p[12];
 	copybuf cb = {0};
 	uint64_t unmarked = 0;
@@ -697,6 +854,7 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 	               : date_format(m->period_first[MEASURES_LAST4W], f2);
 	p[9] = unm;
 	p[10] = outside;
+	p[11] = settings_key(m->cfg.category_bp, bounds);
 
 	rc = measures_week_series(m, &wk, &wpos, &wabs, &nw);
 	if (rc < 0) {
@@ -727,13 +885,13 @@ int school_store(PGconn *conn, const school_reg *r, const measures *m, const rep
 	             " w AS (DELETE FROM week_result WHERE school_urn = $1 AND as_of = $2)"
 	             " INSERT INTO school_result (school_urn, as_of, change_id, term_year,"
 	             " term_name, term_first, ytd_first, term_period_first, last4w_first,"
-	             " unmarked, outside_population)"
-	             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+	             " unmarked, outside_population, boundaries)"
+	             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
 	             " ON CONFLICT (school_urn, as_of) DO UPDATE SET change_id = $3,"
 	             " computed_at = now(), term_year = $4, term_name = $5, term_first = $6,"
 	             " ytd_first = $7, term_period_first = $8, last4w_first = $9,"
-	             " unmarked = $10, outside_population = $11",
-	             11, p, err, errlen)) < 0)
+	             " unmarked = $10, outside_population = $11, boundaries = $12",
+	             12, p, err, errlen)) < 0)
 		goto out;
 
 	if (newer)

@@ -12,6 +12,8 @@
 #include "report.h"
 #include "rollcall/measures.h"
 
+#define SCHOOL_CLASS_LEN 48 /* a class name ("7A", "Willow"), cut to fit */
+
 typedef struct school_reg {
 	uint32_t urn;
 	char name[128], phase[16], la_name[64];
@@ -21,6 +23,8 @@ typedef struct school_reg {
 	bool has_calendar;                 /* sessions from calendar.csv, else derived from marks */
 	measures_session *sessions;
 	size_t n_sessions;
+	/* The term calendar.csv names for each session: 1 + measures_term_name, 0 when none. */
+	uint8_t *session_term;
 	measures_enrolment *enrolments; /* sorted by pupil_id */
 	size_t n_enrolments;
 	measures_chars *chars; /* all enrolments' records; enrolments point into it */
@@ -29,6 +33,10 @@ typedef struct school_reg {
 	measures_late *late;
 	size_t n_late;
 	uint64_t marks_loaded; /* mark versions read by the last refresh */
+	/* The classes (registration groups) the characteristics name, in natural order: the
+	 * chars' reg_group k is classes[k - 1]. */
+	char (*classes)[SCHOOL_CLASS_LEN];
+	size_t n_classes;
 } school_reg;
 
 /* The schools a worker holds. */
@@ -50,6 +58,22 @@ void school_window(int32_t as_of, int32_t *first, int32_t *last);
 int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of, school_reg **out,
                    bool *full, char *err, size_t errlen) __attribute__((warn_unused_result));
 
+/* Loads urn's register for as_of (the days of school_window) into a new object that no cache
+ * holds, for a year the cache is not for (a TSM pack's previous year). Free it with
+ * school_reg_destroy. */
+int school_load(PGconn *conn, uint32_t urn, int32_t as_of, school_reg **out, char *err,
+                size_t errlen) __attribute__((warn_unused_result));
+
+/* Frees *r (one school_load made) and sets it to NULL; NULL-safe. */
+void school_reg_destroy(school_reg **r);
+
+/* The dates of term (ay, name) at this school: from the term names of its calendar when the
+ * calendar names any term of that year (the first to the last day named so), else inferred
+ * from its breaks (measures_term_dates). Returns 0, or -ENOENT when the term is not known
+ * (named for other terms only, or a summer without a spring break yet). */
+int school_term_dates(const school_reg *r, int ay, measures_term_name name, uint32_t break_weekdays,
+                      measures_term *out) __attribute__((warn_unused_result));
+
 /* The school's latest change id (0 when none). */
 int school_latest_change(PGconn *conn, uint32_t urn, int64_t *change_id, char *err, size_t errlen)
         __attribute__((warn_unused_result));
@@ -59,7 +83,9 @@ int school_latest_change(PGconn *conn, uint32_t urn, int64_t *change_id, char *e
 int school_default_as_of(PGconn *conn, uint32_t urn, int32_t *as_of, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 
-/* Runs the engine on r as of as_of. */
+/* Runs the engine on r as of as_of. Unless cfg gives the term, a calendar that names its terms
+ * decides it: the term named for the latest open session on or before as_of in its academic
+ * year (contract.md §1); without names the engine infers it from the breaks. */
 int school_compute(const school_reg *r, int32_t as_of, const measures_config *cfg, measures **out,
                    char *err, size_t errlen) __attribute__((warn_unused_result));
 

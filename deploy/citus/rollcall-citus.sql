@@ -40,6 +40,9 @@ SELECT create_reference_table('school_key');
 SELECT create_reference_table('benchmark');
 -- Per-LA settings of the statutory returns: one row per local authority, set by an operator.
 SELECT create_reference_table('la_setting');
+-- Attendance category boundaries: the trust's row and one per LA that sets its own, read with
+-- every school's figures.
+SELECT create_reference_table('attendance_setting');
 
 -- 3. Local tables on the coordinator.
 -- The migration ledger: read and written by "rollcall migrate" on the coordinator only.
@@ -72,3 +75,5 @@ SELECT create_distributed_table('category_result', 'school_urn', colocate_with =
 SELECT create_distributed_table('week_result', 'school_urn', colocate_with => 'pupil');
 -- What each LA return listed, per school (the return itself gathers an LA's schools).
 SELECT create_distributed_table('la_return_item', 'school_urn', colocate_with => 'pupil');
+-- The actions agreed at each school's Targeting Support Meetings.
+SELECT create_distributed_table('tsm_action', 'school_urn', colocate_with => 'pupil');

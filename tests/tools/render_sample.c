@@ -201,6 +201,9 @@ static int build(trust_report *r, size_t n_schools)
 	r->trust.n_weeks = n_weeks;
 	memcpy(r->trust.week_start, weeks, n_weeks * sizeof(int32_t));
 
+	measures_config defaults;
+
+	measures_config_init(&defaults); /* the boundaries nobody set */
 	for (size_t i = 0; i < n_schools; i++) {
 		const sample_school *in = &SCHOOLS[i % N_SCHOOLS];
 		report_school *s = &r->schools[i];
@@ -212,6 +215,7 @@ static int build(trust_report *r, size_t n_schools)
 		snprintf(s->phase, sizeof(s->phase), "%s", in->phase);
 		snprintf(s->la_name, sizeof(s->la_name), "%s", in->la_name);
 		s->la_code = in->la_code;
+		memcpy(s->category_bp, defaults.category_bp, sizeof(s->category_bp));
 		s->outside_population = in->outside;
 		s->unmarked = in->unmarked;
 		s->n_weeks = n_weeks;

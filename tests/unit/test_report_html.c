@@ -116,10 +116,13 @@ static void fixture_build(fixture *fx)
 	for (size_t i = 0; i < N_SCHOOLS; i++) {
 		const school_spec *sp = &SPECS[i];
 		report_school *s = &fx->schools[i];
+		measures_config defaults;
 		s->urn = sp->urn;
 		snprintf(s->name, sizeof(s->name), "%s", sp->name);
 		snprintf(s->phase, sizeof(s->phase), "%s", sp->phase);
 		snprintf(s->la_name, sizeof(s->la_name), "Synthetic LA");
+		measures_config_init(&defaults);
+		memcpy(s->category_bp, defaults.category_bp, sizeof(s->category_bp));
 		s->unmarked = sp->unmarked;
 		s->outside_population = sp->outside;
 		for (int p = 0; p < MEASURES_PERIODS; p++) {
@@ -551,6 +554,39 @@ static void test_empty(void **state)
 }
 
 /* A write error is reported, not swallowed. */
+/* The category boundaries in force, as the categories note says them: the defaults in one
+ * sentence; boundaries that differ between LAs, one line per group naming its schools. */
+static void test_boundaries(void **state)
+{
+	fixture *fx = malloc(sizeof(*fx));
+	char *html;
+
+	assert_non_null(fx);
+	fixture_build(fx);
+	html = render(&fx->r);
+	assert_non_null(strstr(html, "Default boundaries (the trust may set its own): expected up "
+	                             "to 5% absence; at risk of PA over 5% and under 10%; "
+	                             "persistent absence 10% to 20%; at risk of SA over 20% and "
+	                             "under 50%; severe absence 50% or more.</p>"));
+	assert_null(strstr(html, "id=\"boundaries\""));
+	free(html);
+
+	fx->schools[0].boundaries_source = REPORT_BOUNDARIES_LA;
+	fx->schools[0].category_bp[0] = 450;
+	fx->schools[0].category_bp[2] = 2525;
+	for (size_t i = 1; i < N_SCHOOLS; i++)
+		fx->schools[i].boundaries_source = REPORT_BOUNDARIES_TRUST;
+	html = render(&fx->r);
+	assert_non_null(strstr(html, "<li>Boundaries set by Synthetic LA (Oak &amp; Ash "
+	                             "&lt;Primary&gt;): expected up to 4.5% absence; at risk of PA "
+	                             "over 4.5% and under 10%; persistent absence 10% to 25.25%;"));
+	assert_non_null(strstr(html, "<li>Boundaries set by the trust (Hillside Academy, "
+	                             "Riverside Special): expected up to 5% absence;"));
+	assert_null(strstr(html, "Default boundaries"));
+	free(html);
+	free(fx);
+}
+
 static void test_write_error(void **state)
 {
 	fixture *fx = malloc(sizeof(*fx));
@@ -573,7 +609,7 @@ int main(void)
 	        cmocka_unit_test(test_ranking),        cmocka_unit_test(test_school_figures),
 	        cmocka_unit_test(test_trust_figures),  cmocka_unit_test(test_cohorts),
 	        cmocka_unit_test(test_deterministic),  cmocka_unit_test(test_empty),
-	        cmocka_unit_test(test_write_error),
+	        cmocka_unit_test(test_boundaries),     cmocka_unit_test(test_write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
