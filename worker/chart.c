@@ -390,19 +390,34 @@ void chart_line_draw(FILE *f, const chart_line *c)
 void chart_sparkline(FILE *f, const chart_series *s, int lo, bool has_ref, double ref,
                      void (*aria)(void *user, FILE *f), void *user)
 {
-	const double W = 240, H = 40, pad = 3;
+	chart_sparkline_sized(f, s, lo, has_ref, ref, 240, 40, aria, user);
+}
+
+void chart_sparkline_sized(FILE *f, const chart_series *s, int lo, bool has_ref, double ref,
+                           double W, double H, void (*aria)(void *user, FILE *f), void *user)
+{
+	const double pad = 3;
 	double dx = s->n > 1 ? (W - 2 * pad) / (double)(s->n - 1) : 0;
 	double sy = (H - 2 * pad) / (100.0 - lo);
 	size_t last = SIZE_MAX;
 
-	fputs("<svg width=\"240\" height=\"40\" viewBox=\"0 0 240 40\" role=\"img\" aria-label=\"",
-	      f);
+	fputs("<svg width=\"", f);
+	svg_num(f, W);
+	fputs("\" height=\"", f);
+	svg_num(f, H);
+	fputs("\" viewBox=\"0 0 ", f);
+	svg_num(f, W);
+	fputc(' ', f);
+	svg_num(f, H);
+	fputs("\" role=\"img\" aria-label=\"", f);
 	aria(user, f);
 	fputs("\">", f);
 	if (has_ref) {
 		double y = H - pad - (ref - lo) * sy;
 
-		fputs("<line class=\"natline\" x1=\"0\" x2=\"240\" y1=\"", f);
+		fputs("<line class=\"natline\" x1=\"0\" x2=\"", f);
+		svg_num(f, W);
+		fputs("\" y1=\"", f);
 		svg_num(f, y);
 		fputs("\" y2=\"", f);
 		svg_num(f, y);
@@ -421,4 +436,151 @@ void chart_sparkline(FILE *f, const chart_series *s, int lo, bool has_ref, doubl
 		fputs("\"/>", f);
 	}
 	fputs("</svg>", f);
+}
+
+/* ---- columns -------------------------------------------------------------------------------- */
+
+enum { COL_X0 = 46, COL_X1 = 796, COL_TOP = 26, COL_BASE = 188 };
+
+double chart_column_x(size_t i, size_t n, double x0, double x1)
+{
+	return n ? x0 + (x1 - x0) * ((double)i + 0.5) / (double)n : x0;
+}
+
+void chart_columns_draw(FILE *f, const chart_columns *c)
+{
+	const svg_axis *a = &c->axis;
+	double slot = c->n ? (COL_X1 - COL_X0) / (double)c->n : 0, w = slot * 0.62;
+
+	svg_figure_begin(f, c->id, CHART_COLUMNS_H, c->title);
+	c->desc(c->user, f);
+	svg_desc_end(f);
+	for (double v = a->lo; v <= a->hi + a->step / 2; v += a->step) {
+		double y = svg_axis_at(a, v, COL_BASE, COL_TOP);
+
+		fprintf(f, "<line class=\"%s\" x1=\"", v == 0 ? "zero" : "grid");
+		svg_num(f, COL_X0);
+		fputs("\" x2=\"", f);
+		svg_num(f, COL_X1);
+		fputs("\" y1=\"", f);
+		svg_num(f, y);
+		fputs("\" y2=\"", f);
+		svg_num(f, y);
+		fputs("\"/>\n<text class=\"ax\" text-anchor=\"end\" x=\"", f);
+		svg_num(f, COL_X0 - 6);
+		fputs("\" y=\"", f);
+		svg_num(f, y + 4);
+		fprintf(f, "\">%g%s</text>\n", v, c->unit ? c->unit : "");
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const chart_column *col = &c->cols[i];
+		double cx = chart_column_x(i, c->n, COL_X0, COL_X1);
+		double y = svg_axis_at(a, col->value, COL_BASE, COL_TOP);
+
+		fprintf(f, "<g>\n<rect class=\"%s\" x=\"", col->cls);
+		svg_num(f, cx - w / 2);
+		fputs("\" y=\"", f);
+		svg_num(f, y);
+		fputs("\" width=\"", f);
+		svg_num(f, w);
+		fputs("\" height=\"", f);
+		svg_num(f, COL_BASE - y);
+		fputs("\"/>\n", f);
+		if (col->note) {
+			fputs("<text font-size=\"11.5\" font-weight=\"700\" text-anchor=\"middle\" "
+			      "x=\"",
+			      f);
+			svg_num(f, cx);
+			fputs("\" y=\"", f);
+			svg_num(f, y - 5);
+			fprintf(f, "\">%s</text>\n", col->note);
+		}
+		fputs("<text class=\"ax\" text-anchor=\"middle\" x=\"", f);
+		svg_num(f, cx);
+		fputs("\" y=\"", f);
+		svg_num(f, COL_BASE + 16);
+		fprintf(f, "\">%s</text>\n</g>\n", col->label);
+	}
+	svg_figure_end(f, c->caption);
+}
+
+/* ---- heat map ------------------------------------------------------------------------------- */
+
+int chart_heat_level(double v, double lo, double hi)
+{
+	int k;
+
+	if (!(hi > lo))
+		return 0;
+	k = (int)((v - lo) / (hi - lo) * CHART_HEAT_LEVELS);
+	return k < 0 ? 0 : k >= CHART_HEAT_LEVELS ? CHART_HEAT_LEVELS - 1 : k;
+}
+
+void chart_heat_draw(FILE *f, const chart_heat *c)
+{
+	/* Light to dark orange: more absence is darker. */
+	static const char *const fill[CHART_HEAT_LEVELS] = {"#fdf1e7", "#fbdcc4", "#f6bb91",
+	                                                    "#ee965f", "#d9622b", "#a8431a"};
+	const double x0 = 110, top = 30, cw = 130, ch = 34;
+	double lo = 0, hi = 0, h = top + ch * (double)c->rows + 8;
+	bool any = false;
+
+	for (size_t i = 0; i < c->rows * c->cols; i++) {
+		double v;
+
+		if (!c->den[i])
+			continue;
+		v = 100.0 * (double)c->num[i] / (double)c->den[i];
+		lo = any && lo < v ? lo : v;
+		hi = any && hi > v ? hi : v;
+		any = true;
+	}
+	svg_figure_begin(f, c->id, h, c->title);
+	c->desc(c->user, f);
+	svg_desc_end(f);
+	for (size_t j = 0; j < c->cols; j++) {
+		fputs("<text class=\"ax\" text-anchor=\"middle\" x=\"", f);
+		svg_num(f, x0 + cw * ((double)j + 0.5));
+		fprintf(f, "\" y=\"18\">%s</text>\n", c->col_labels[j]);
+	}
+	for (size_t i = 0; i < c->rows; i++) {
+		double y = top + ch * (double)i;
+
+		fputs("<text font-size=\"12\" x=\"0\" y=\"", f);
+		svg_num(f, y + ch / 2 + 4);
+		fprintf(f, "\">%s</text>\n", c->row_labels[i]);
+		for (size_t j = 0; j < c->cols; j++) {
+			size_t k = i * c->cols + j;
+			double x = x0 + cw * (double)j, v;
+			int lv;
+
+			fputs("<rect x=\"", f);
+			svg_num(f, x + 1);
+			fputs("\" y=\"", f);
+			svg_num(f, y + 1);
+			fputs("\" width=\"", f);
+			svg_num(f, cw - 2);
+			fputs("\" height=\"", f);
+			svg_num(f, ch - 2);
+			if (!c->den[k]) {
+				fputs("\" fill=\"#f3f5f7\"/>\n", f);
+				continue;
+			}
+			v = 100.0 * (double)c->num[k] / (double)c->den[k];
+			lv = chart_heat_level(v, lo, hi);
+			fprintf(f, "\" fill=\"%s\"><title>", fill[lv]);
+			html_pct(f, c->num[k], c->den[k]);
+			fputs(" absence</title></rect>\n<text font-size=\"12.5\" "
+			      "font-weight=\"700\" "
+			      "text-anchor=\"middle\" x=\"",
+			      f);
+			svg_num(f, x + cw / 2);
+			fputs("\" y=\"", f);
+			svg_num(f, y + ch / 2 + 4);
+			fprintf(f, "\"%s>", lv >= 4 ? " style=\"fill:#fff\"" : "");
+			html_pct(f, c->num[k], c->den[k]);
+			fputs("</text>\n", f);
+		}
+	}
+	svg_figure_end(f, c->caption);
 }

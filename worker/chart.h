@@ -1,7 +1,8 @@
 /* The report charts, drawn as inline SVG over plain arrays: ranked bars with a reference mark,
- * a stacked bar, diverging bars, a line series with gaps and a sparkline. Geometry, axes and
- * markup live here; what the bars mean (labels, values as text, legends) is the caller's,
- * through strings and small callbacks. Every page that draws one of these uses this module. */
+ * a stacked bar, diverging bars, a line series with gaps, a sparkline, columns and a heat map.
+ * Geometry, axes and markup live here; what the bars mean (labels, values as text, legends) is the
+ * caller's, through strings and small callbacks. Every page that draws one of these uses this
+ * module. */
 #ifndef ROLLCALL_WORKER_CHART_H
 #define ROLLCALL_WORKER_CHART_H
 
@@ -115,9 +116,65 @@ typedef struct chart_line {
  * tooltip "w/c DATE: PCT"; the latest value is written beside its point. Height 290. */
 void chart_line_draw(FILE *f, const chart_line *c);
 
-/* A sparkline of the series, width x height, on the scale lo..100, with an optional dashed
+/* A sparkline of the series, 240 x 40, on the scale lo..100, with an optional dashed
  * reference at ref (percent). aria writes the accessible label (escaped by the caller). */
 void chart_sparkline(FILE *f, const chart_series *s, int lo, bool has_ref, double ref,
                      void (*aria)(void *user, FILE *f), void *user);
+
+/* The same, width x height. */
+void chart_sparkline_sized(FILE *f, const chart_series *s, int lo, bool has_ref, double ref,
+                           double width, double height, void (*aria)(void *user, FILE *f),
+                           void *user);
+
+/* ---- columns --------------------------------------------------------------------------------
+ * Vertical bars from 0, one per item in the order given, each with its class, a label under it
+ * and a note over it (a count and share); the y axis runs from 0 to axis.hi with a labelled
+ * grid line every axis.step. Height CHART_COLUMNS_H. */
+#define CHART_COLUMNS_H 230.0
+
+typedef struct chart_column {
+	double value;      /* bar height in axis units (clamped to the axis) */
+	const char *cls;   /* the bar's class */
+	const char *label; /* under the bar (HTML) */
+	const char *note;  /* over the bar (HTML); NULL: none */
+} chart_column;
+
+typedef struct chart_columns {
+	const char *id, *title; /* figure id prefix; <title> HTML */
+	size_t n;
+	const chart_column *cols;
+	svg_axis axis;    /* lo 0 */
+	const char *unit; /* after each grid label ("%") */
+	void *user;
+	void (*desc)(void *user, FILE *f); /* the <desc> text */
+	const char *caption;               /* figcaption HTML, NULL: none */
+} chart_columns;
+
+/* Where column i of n has its centre between x0 and x1. */
+double chart_column_x(size_t i, size_t n, double x0, double x1);
+
+void chart_columns_draw(FILE *f, const chart_columns *c);
+
+/* ---- heat map -------------------------------------------------------------------------------
+ * A grid of rows x cols cells (say Monday..Friday by AM/PM), each a rate num / den written as a
+ * percentage and shaded by where it falls between the lowest and highest rate of the grid (so
+ * a pattern shows whatever the school's overall rate); a cell with den 0 is blank. */
+#define CHART_HEAT_LEVELS 6
+
+/* The shade of v on lo..hi, 0..CHART_HEAT_LEVELS - 1 in equal steps (0 when hi <= lo). */
+int chart_heat_level(double v, double lo, double hi);
+
+typedef struct chart_heat {
+	const char *id, *title;
+	size_t rows, cols;
+	const char *const *row_labels; /* HTML */
+	const char *const *col_labels; /* HTML */
+	const uint64_t *num, *den;     /* rows x cols, row by row */
+	void *user;
+	void (*desc)(void *user, FILE *f);
+	const char *caption;
+} chart_heat;
+
+void chart_heat_draw(FILE *f, const chart_heat *c);
 
 #endif
