@@ -286,10 +286,7 @@ static int load_results(PGconn *conn, trust_report *r, const report_cohort *all,
 	/* The reported cohorts: every flag cohort, and the sexes and year groups the trust has. */
 	r->n_cohorts = 0;
 	for (size_t k = 0; k < nall; k++) {
-		bool keep = all[k].cohort != MEASURES_COHORT_SEX &&
-		            all[k].cohort != MEASURES_COHORT_NC_YEAR;
-
-		if (!keep && !used[k])
+		if (!report_cohort_shown(&all[k], used[k]))
 			continue;
 		r->cohorts[r->n_cohorts] = all[k];
 		/* Compact the figures to the kept order (k >= n_cohorts always holds). */

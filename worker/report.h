@@ -14,6 +14,9 @@
  * social_worker, plac, eal, sex_F, sex_M, sex_U, then year_N1 .. year_14 (NC year groups). */
 #define REPORT_MAX_COHORTS 40
 
+/* A class (registration group) name as reports hold it ("7A", "Willow"), cut to fit. */
+#define REPORT_CLASS_LEN 48
+
 typedef struct report_cohort {
 	measures_cohort cohort;
 	int value;      /* sex letter or NC year for SEX / NC_YEAR cohorts, else 0 */
@@ -99,6 +102,21 @@ bool report_small_group(const measures_cohort_row *in, const measures_cohort_row
 /* Attended sessions of a row: possible minus absence (AEA counts as attendance). */
 uint64_t report_attended(const measures_cohort_row *w);
 
+/* The headline measures of a row (domain.md §3; §8 item 1). */
+typedef enum report_measure {
+	REPORT_ATTENDANCE = 0,
+	REPORT_AUTHORISED,
+	REPORT_UNAUTHORISED,
+	REPORT_PA,
+	REPORT_SA,
+	REPORT_MEASURES
+} report_measure;
+
+/* Measure k of row w as num / den: sessions over possible sessions, or PA / SA pupils over the
+ * row's pupils. */
+void report_measure_figure(report_measure k, const measures_cohort_row *w, uint64_t *num,
+                           uint64_t *den);
+
 /* The sign of a formatted gap: -1, 0 ("0.0") or 1. */
 int report_gap_sign(const char *g);
 
@@ -154,6 +172,10 @@ const char *report_category_label(measures_category c);
 
 /* Fills out[REPORT_MAX_COHORTS] with the cohorts every report uses, in report order. */
 void report_cohorts_init(report_cohort *out, size_t *n);
+
+/* Whether a report shows cohort c: every flag cohort always, a sex or year group only when it
+ * has pupils (any_pupils: in the headline population of the year to date). */
+bool report_cohort_shown(const report_cohort *c, bool any_pupils);
 
 /* The benchmark for (phase, measure, cohort) with the latest year among v[0..n), or NULL. */
 const report_benchmark *report_benchmark_lookup(const report_benchmark *v, size_t n,

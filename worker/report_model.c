@@ -72,6 +72,34 @@ uint64_t report_attended(const measures_cohort_row *w)
 	return w->possible > w->absence ? w->possible - w->absence : 0;
 }
 
+void report_measure_figure(report_measure k, const measures_cohort_row *w, uint64_t *num,
+                           uint64_t *den)
+{
+	*num = 0;
+	*den = w->possible;
+	switch (k) {
+	case REPORT_ATTENDANCE:
+		*num = report_attended(w);
+		break;
+	case REPORT_AUTHORISED:
+		*num = w->authorised;
+		break;
+	case REPORT_UNAUTHORISED:
+		*num = w->unauthorised;
+		break;
+	case REPORT_PA:
+		*num = w->pa_pupils;
+		*den = w->pupils;
+		break;
+	case REPORT_SA:
+		*num = w->sa_pupils;
+		*den = w->pupils;
+		break;
+	case REPORT_MEASURES:
+		break;
+	}
+}
+
 double report_rate(uint64_t num, uint64_t den)
 {
 	return den ? 100.0 * (double)num / (double)den : 0.0;
@@ -216,6 +244,13 @@ void report_cohorts_init(report_cohort *out, size_t *n)
 		k++;
 	}
 	*n = k;
+}
+
+bool report_cohort_shown(const report_cohort *c, bool any_pupils)
+{
+	return any_pupils ||
+	       (c->cohort != MEASURES_COHORT_SEX && c->cohort != MEASURES_COHORT_NC_YEAR &&
+	        c->cohort != MEASURES_COHORT_CLASS);
 }
 
 const report_benchmark *report_benchmark_lookup(const report_benchmark *v, size_t n,

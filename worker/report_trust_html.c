@@ -311,52 +311,23 @@ static void write_glance(const trust_report *r, FILE *f)
 /* ---- headline tiles ----------------------------------------------------------------------------
  */
 
-enum tile_kind { TILE_ATT, TILE_AUTH, TILE_UNAUTH, TILE_PA, TILE_SA };
-
-/* The tile's figure for one period as num / den, and a count for the pupil measures. */
-static void tile_figure(enum tile_kind k, const measures_cohort_row *w, uint64_t *num,
-                        uint64_t *den)
-{
-	switch (k) {
-	case TILE_ATT:
-		*num = report_attended(w);
-		*den = w->possible;
-		break;
-	case TILE_AUTH:
-		*num = w->authorised;
-		*den = w->possible;
-		break;
-	case TILE_UNAUTH:
-		*num = w->unauthorised;
-		*den = w->possible;
-		break;
-	case TILE_PA:
-		*num = w->pa_pupils;
-		*den = w->pupils;
-		break;
-	case TILE_SA:
-		*num = w->sa_pupils;
-		*den = w->pupils;
-		break;
-	}
-}
-
 static void write_tiles(const trust_report *r, FILE *f)
 {
 	static const struct {
-		enum tile_kind kind;
+		report_measure kind;
 		const char *title;
 		const char *unit;
 		const char *measure; /* national benchmark */
 		bool attendance, by_pupils;
 	} tiles[] = {
-	        {TILE_ATT, "Attendance", "of possible sessions", "overall_absence", true, false},
-	        {TILE_AUTH, "Authorised absence", "of possible sessions", "authorised", false,
+	        {REPORT_ATTENDANCE, "Attendance", "of possible sessions", "overall_absence", true,
 	         false},
-	        {TILE_UNAUTH, "Unauthorised absence", "of possible sessions", "unauthorised", false,
-	         false},
-	        {TILE_PA, "Persistent absence", "of pupils missing 10%+", "pa", false, true},
-	        {TILE_SA, "Severe absence", "of pupils missing 50%+", "severe_absence", false,
+	        {REPORT_AUTHORISED, "Authorised absence", "of possible sessions", "authorised",
+	         false, false},
+	        {REPORT_UNAUTHORISED, "Unauthorised absence", "of possible sessions",
+	         "unauthorised", false, false},
+	        {REPORT_PA, "Persistent absence", "of pupils missing 10%+", "pa", false, true},
+	        {REPORT_SA, "Severe absence", "of pupils missing 50%+", "severe_absence", false,
 	         true},
 	};
 	const report_school *t = &r->trust;
@@ -365,8 +336,8 @@ static void write_tiles(const trust_report *r, FILE *f)
 	fputs("<div class=\"tiles\">\n", f);
 	for (size_t i = 0; i < sizeof(tiles) / sizeof(tiles[0]); i++) {
 		uint64_t num = 0, den = 0;
-		bool pupils = tiles[i].kind == TILE_PA || tiles[i].kind == TILE_SA;
-		tile_figure(tiles[i].kind, &t->all[MEASURES_YTD], &num, &den);
+		bool pupils = tiles[i].kind == REPORT_PA || tiles[i].kind == REPORT_SA;
+		report_measure_figure(tiles[i].kind, &t->all[MEASURES_YTD], &num, &den);
 		fprintf(f, "<div class=\"tile\">\n<h3>%s</h3>\n<div class=\"v\">", tiles[i].title);
 		html_pct(f, num, den);
 		fputs("</div>\n", f);
@@ -377,7 +348,7 @@ static void write_tiles(const trust_report *r, FILE *f)
 		}
 		fprintf(f, "<div class=\"u\">%s</div>\n<table>\n", tiles[i].unit);
 		for (int p = MEASURES_TERM; p < MEASURES_PERIODS; p++) {
-			tile_figure(tiles[i].kind, &t->all[p], &num, &den);
+			report_measure_figure(tiles[i].kind, &t->all[p], &num, &den);
 			fprintf(f, "<tr><th scope=\"row\">%s</th><td>",
 			        report_period_label((measures_period)p));
 			html_pct(f, num, den);

@@ -12,7 +12,7 @@
 #include "report.h"
 #include "rollcall/measures.h"
 
-#define SCHOOL_CLASS_LEN 48 /* a class name ("7A", "Willow"), cut to fit */
+#define SCHOOL_CLASS_LEN REPORT_CLASS_LEN
 
 typedef struct school_reg {
 	uint32_t urn;
