@@ -17,7 +17,7 @@
 #include "rollcall/upn.h"
 
 #define MAX_PRINTED 20
-#define YEAR_DAYS   366 /* 1 Aug .. 31 Jul */
+#define YEAR_DAYS   (2 * 366) /* 1 Aug .. 31 Jul of at most two academic years */
 
 /* Open-addressing table of UPNs to an index. */
 typedef struct upn_table {
@@ -44,6 +44,7 @@ typedef struct chk {
 	FILE *out, *errs;
 	long errors;
 	int ay;        /* from the first calendar row; -1 until known */
+	int ay_last;   /* of the last one (ay + 1 for an export of two years) */
 	int32_t year0; /* 1 Aug of ay */
 	upn_table all; /* every UPN of the trust */
 	int nschools;
@@ -257,14 +258,17 @@ static int on_calendar(void *user, const csvread_row *row)
 		return 0;
 	}
 	if (c->ay < 0) {
-		c->ay = date_academic_year(day);
+		c->ay = c->ay_last = date_academic_year(day);
 		c->year0 = date_academic_year_start(c->ay);
 	}
-	if (day < c->year0 || day >= c->year0 + YEAR_DAYS || date_academic_year(day) != c->ay) {
-		problem(c, row->file, row->line, "date", "outside academic year %d/%02d", c->ay,
-		        (c->ay + 1) % 100);
+	if (day < c->year0 || day >= c->year0 + YEAR_DAYS || date_academic_year(day) > c->ay + 1) {
+		problem(c, row->file, row->line, "date",
+		        "outside academic years %d/%02d and %d/%02d (two at the most)", c->ay,
+		        (c->ay + 1) % 100, c->ay + 1, (c->ay + 2) % 100);
 		return 0;
 	}
+	if (date_academic_year(day) > c->ay_last)
+		c->ay_last = date_academic_year(day);
 	if (h < 0) {
 		problem(c, row->file, row->line, "session", "not AM or PM");
 		return 0;
@@ -357,11 +361,14 @@ static int on_pupil(void *user, const csvread_row *row)
 		return 0;
 	}
 	p.nc = (int8_t)nc;
-	/* year 1 children were 5 on 31 Aug before the year: born Sep (ay - 6) .. Aug (ay - 5) */
+	/* year 1 children were 5 on 31 Aug before the year: born Sep (ay - 6) .. Aug (ay - 5); nc
+	 * is the year group of the latest year the pupil was on roll in */
 	{
 		int y, m, d;
+		int ay = p.left < date_academic_year_start(c->ay_last) ? date_academic_year(p.left)
+		                                                       : c->ay_last;
 		date_to_ymd(p.dob, &y, &m, &d);
-		if (c->ay >= 0 && (m >= 9 ? y : y - 1) != c->ay - 5 - nc)
+		if (c->ay >= 0 && (m >= 9 ? y : y - 1) != ay - 5 - nc)
 			problem(c, row->file, row->line, "date_of_birth", "does not fit nc_year %s",
 			        row->field[P_NC]);
 	}
@@ -576,7 +583,7 @@ static void measure_school(chk *c, int phase)
 			auth += code->category == RC_CAT_AUTHORISED;
 			unauth += code->category == RC_CAT_UNAUTHORISED;
 		}
-		if (poss == 0 || p->boarder || !trust_compulsory_age(p->dob, c->ay))
+		if (poss == 0 || p->boarder || !trust_compulsory_age(p->dob, c->ay_last))
 			continue;
 		c->pop++;
 		c->possible += poss;
@@ -641,8 +648,12 @@ static void report(chk *c)
 	uint64_t absent = c->auth + c->unauth;
 	static const char *const phase[3] = {"primary", "secondary", "special"};
 
-	fprintf(o, "schools: %d (%d primary, %d secondary, %d special), academic year %d/%02d\n",
-	        c->nschools, c->phases[0], c->phases[1], c->phases[2], c->ay, (c->ay + 1) % 100);
+	fprintf(o, "schools: %d (%d primary, %d secondary, %d special), academic year%s %d/%02d",
+	        c->nschools, c->phases[0], c->phases[1], c->phases[2],
+	        c->ay_last > c->ay ? "s" : "", c->ay, (c->ay + 1) % 100);
+	if (c->ay_last > c->ay)
+		fprintf(o, " to %d/%02d", c->ay_last, (c->ay_last + 1) % 100);
+	fputc('\n', o);
 	fprintf(o,
 	        "pupils: %llu with valid UPN check letters, unique across the trust; %llu "
 	        "joined and %llu left during the marked period\n",
@@ -690,7 +701,7 @@ int check_trust(const char *dir, FILE *out, FILE *errs)
 		return -ENOMEM;
 	c->out = out;
 	c->errs = errs;
-	c->ay = -1;
+	c->ay = c->ay_last = -1;
 	snprintf(path, sizeof(path), "%s/trust.csv", dir);
 	rc = csvread_file(path, s_trust_cols, T_COLS, on_trust, on_problem, c, err, sizeof(err));
 	if (rc != 0) {

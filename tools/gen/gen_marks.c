@@ -849,9 +849,9 @@ static void write_amendment(gen_out *o, const school_ctx *x, const amendment *a)
 	out_char(o, '\n');
 }
 
-static void write_marks(gen_out *o, const school_ctx *x, const uint8_t *cm, const uint8_t *mn,
-                        const amendment *am, size_t nam, char (*ts)[25], size_t *tlen,
-                        gen_mark_stats *st)
+static void write_marks(gen_out *o, bool header, const school_ctx *x, const uint8_t *cm,
+                        const uint8_t *mn, const amendment *am, size_t nam, char (*ts)[25],
+                        size_t *tlen, gen_mark_stats *st)
 {
 	const gen_roll *roll = x->roll;
 	const long np = roll->n;
@@ -860,7 +860,9 @@ static void write_marks(gen_out *o, const school_ctx *x, const uint8_t *cm, cons
 
 	for (int k = 0; k < 3; k++)
 		olen[k] = strlen(roll->office[k]);
-	out_str(o, "upn,date,session,code,minutes_late,recorded_at,recorded_by,amendment_reason\n");
+	if (header)
+		out_str(o, "upn,date,session,code,minutes_late,recorded_at,recorded_by,"
+		           "amendment_reason\n");
 	for (int d = 0; d < x->ndays; d++) {
 		int off = calendar_utc_offset(x->day[d]);
 		for (int h = 0; h < 2; h++) {
@@ -908,8 +910,8 @@ static void write_marks(gen_out *o, const school_ctx *x, const uint8_t *cm, cons
 	st->amendments += nam;
 }
 
-int marks_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, const char *path,
-                gen_mark_stats *st, char *err, size_t errlen)
+int marks_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, gen_out *o,
+                bool header, gen_mark_stats *st, char *err, size_t errlen)
 {
 	school_ctx x;
 	pupil_ctx *pc = NULL;
@@ -917,7 +919,7 @@ int marks_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, c
 	amendment *am = NULL;
 	size_t nam = 0, cells, *tlen = NULL;
 	char(*ts)[25] = NULL;
-	gen_out o = {.fd = -1};
+	uint64_t before;
 	const long np = roll->n;
 	int rc;
 
@@ -947,15 +949,10 @@ int marks_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, c
 	rc = pick_amendments(&x, cm, mn, np, &am, &nam, err, errlen);
 	if (rc != 0)
 		goto out;
-	rc = out_open(&o, path, err, errlen);
-	if (rc != 0)
-		goto out;
-	write_marks(&o, &x, cm, mn, am, nam, ts, tlen, st);
-	st->bytes += o.total;
-	rc = out_close(&o, err, errlen);
+	before = o->total;
+	write_marks(o, header, &x, cm, mn, am, nam, ts, tlen, st);
+	st->bytes += o->total - before;
 out:
-	if (out_close(&o, err, errlen) != 0 && rc == 0)
-		rc = -EIO;
 	free(x.trip);
 	free(pc);
 	free(cm);

@@ -4,6 +4,7 @@
 #ifndef ROLLCALL_GEN_MARKS_H
 #define ROLLCALL_GEN_MARKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,10 +16,13 @@ typedef struct gen_mark_stats {
 	uint64_t bytes;
 } gen_mark_stats;
 
-/* Generates and writes school s's marks.csv at path for the sessions of t->opt.from..to.
- * Returns 0, or a negative errno with a message in err. Adds to *st. */
-int marks_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, const char *path,
-                gen_mark_stats *st, char *err, size_t errlen) __attribute__((warn_unused_result));
+/* Generates school s's marks for the sessions of t->opt.from..to and writes them to o (the
+ * header first when header is set). Returns 0, or a negative errno with a message in err. Adds
+ * to *st. */
+struct gen_out;
+int marks_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, struct gen_out *o,
+                bool header, gen_mark_stats *st, char *err, size_t errlen)
+        __attribute__((warn_unused_result));
 
 /* Checks that every code the generator can write is a valid code on day (with the library's
  * codes_check), so a table change shows at once. Returns 0 or -EINVAL naming the code. */

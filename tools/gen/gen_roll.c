@@ -18,8 +18,9 @@ static const char *const s_leave_reason[] = {"",
                                              "Moved out of the area",
                                              "Elective home education",
                                              "Emigrated",
-                                             "Transferred to a special school"};
-#define NLEAVE_REASONS 5
+                                             "Transferred to a special school",
+                                             "Completed the school's last year group"};
+#define NLEAVE_REASONS 5 /* drawn at random; GEN_LEFT_LAST_YEAR is the last year's leavers' */
 
 /* Letters a postcode's inward code uses. */
 static const char s_inward[] = "ABDEFGHJLNPQRSTUWXYZ";
@@ -303,7 +304,7 @@ static int assign_classes(const gen_school *s, gen_roll *roll, gen_rng *r, char 
 		          : s->phase == GEN_SECONDARY ? 28
 		                                      : 10;
 		for (long i = 0; i < roll->n; i++)
-			if (roll->p[i].nc == nc)
+			if (roll->p[i].nc == nc && roll->p[i].leave_reason != GEN_LEFT_LAST_YEAR)
 				idx[cnt++] = i;
 		if (cnt == 0)
 			continue;
@@ -321,9 +322,26 @@ static int assign_classes(const gen_school *s, gen_roll *roll, gen_rng *r, char 
 	}
 	roll->nclasses = ncls;
 	roll->teacher = calloc((size_t)(ncls > 0 ? ncls : 1), sizeof(*roll->teacher));
-	if (roll->teacher == NULL) {
+	roll->class_name = calloc((size_t)(ncls > 0 ? ncls : 1), sizeof(*roll->class_name));
+	if (roll->teacher == NULL || roll->class_name == NULL) {
 		rc = -ENOMEM;
 		goto out;
+	}
+	/* Names: the year group and a letter ("3A", "3B"); last year's leavers were in their
+	 * year group's first class. */
+	for (int c = 0, letter = 0; c < ncls; c++) {
+		letter = c > 0 && cls_nc[c] == cls_nc[c - 1] ? letter + 1 : 0;
+		snprintf(roll->class_name[c], sizeof(roll->class_name[c]), "%s%c",
+		         trust_nc_name(cls_nc[c]), 'A' + letter % 26);
+	}
+	for (long i = 0; i < roll->n; i++) {
+		if (roll->p[i].leave_reason != GEN_LEFT_LAST_YEAR)
+			continue;
+		for (int c = 0; c < ncls; c++)
+			if (cls_nc[c] == roll->p[i].nc) {
+				roll->p[i].cls = c;
+				break;
+			}
 	}
 	for (int c = 0; c < ncls; c++)
 		staff_name(r,
@@ -350,23 +368,44 @@ int roll_build(const gen_trust *t, const gen_school *s, gen_roll *roll, char *er
 	int ngroups = year_groups(s, nc, w), nwdays, rc = 0;
 	int32_t wdays[GEN_MAX_DAYS];
 	gen_rng r;
-	long id = 0;
+	long id = 0, leavers;
 
 	memset(roll, 0, sizeof(*roll));
 	rng_init(&r, t->opt.seed, GEN_RNG_ROLL, (uint64_t)s->urn);
 	nwdays = window_days(t, s, wdays);
 	split(s->size, w, ngroups, count);
-	roll->p = calloc((size_t)s->size, sizeof(*roll->p));
+	/* Two years: last year's top year group, as many as this year's, left in July. */
+	leavers = t->opt.years > 1 && ngroups > 0 ? count[ngroups - 1] : 0;
+	roll->p = calloc((size_t)(s->size + leavers), sizeof(*roll->p));
 	if (roll->p == NULL) {
 		snprintf(err, errlen, "out of memory for %ld pupils", s->size);
 		rc = -ENOMEM;
 		goto out;
 	}
-	roll->n = s->size;
+	roll->n = s->size + leavers;
 	for (int g = 0; g < ngroups; g++) {
 		for (long k = 0; k < count[g]; k++, id++) {
 			roll->p[id].id = (uint32_t)id;
 			draw_pupil(t, s, &r, &roll->p[id], nc[g], wdays, nwdays);
+		}
+	}
+	if (leavers) {
+		gen_year last;
+		int top = nc[ngroups - 1];
+
+		calendar_init(&last, t->year.ay - 1);
+		for (long k = 0; k < leavers; k++, id++) {
+			gen_pupil *p = &roll->p[id];
+
+			p->id = (uint32_t)id;
+			/* Born to be one year above the top group now: that group last year. */
+			draw_pupil(t, s, &r, p, top + 1, wdays, nwdays);
+			p->nc = (int8_t)top;
+			p->temp_upn = false;
+			if (p->admitted > date_from_ymd(t->year.ay - 1, 9, 1))
+				p->admitted = date_from_ymd(t->year.ay - 1, 9, 1);
+			p->left = last.summer_end;
+			p->leave_reason = GEN_LEFT_LAST_YEAR;
 		}
 	}
 	rc = assign_upns(t, s, roll, &r, err, errlen);
@@ -384,9 +423,33 @@ void roll_deinit(gen_roll *roll)
 {
 	free(roll->p);
 	free(roll->teacher);
+	free(roll->class_name);
 	roll->p = NULL;
 	roll->teacher = NULL;
+	roll->class_name = NULL;
 	roll->n = 0;
+}
+
+int roll_year_before(const gen_roll *roll, gen_roll *out)
+{
+	size_t nc = (size_t)(roll->nclasses > 0 ? roll->nclasses : 1);
+
+	*out = *roll;
+	out->p = malloc((size_t)(roll->n > 0 ? roll->n : 1) * sizeof(*out->p));
+	out->teacher = malloc(nc * sizeof(*out->teacher));
+	out->class_name = malloc(nc * sizeof(*out->class_name));
+	if (!out->p || !out->teacher || !out->class_name) {
+		roll_deinit(out);
+		return -ENOMEM;
+	}
+	memcpy(out->p, roll->p, (size_t)roll->n * sizeof(*out->p));
+	memcpy(out->teacher, roll->teacher, (size_t)roll->nclasses * sizeof(*out->teacher));
+	memcpy(out->class_name, roll->class_name,
+	       (size_t)roll->nclasses * sizeof(*out->class_name));
+	for (long i = 0; i < out->n; i++)
+		if (out->p[i].leave_reason != GEN_LEFT_LAST_YEAR)
+			out->p[i].nc--;
+	return 0;
 }
 
 /* ---- pupils.csv and contacts.csv ----------------------------------------------------------- */
@@ -453,7 +516,8 @@ static void out_yn(gen_out *o, bool v, char sep)
 	out_char(o, sep);
 }
 
-static void write_pupil(gen_out *o, const gen_trust *t, const gen_school *s, const gen_pupil *p)
+static void write_pupil(gen_out *o, const gen_trust *t, const gen_school *s, const gen_roll *roll,
+                        const gen_pupil *p)
 {
 	static const char *const care[] = {"", "CIN", "CPP", "CLA"};
 	const gen_forename *f = p->girl_name ? &names_girls[p->forename] : &names_boys[p->forename];
@@ -490,6 +554,8 @@ static void write_pupil(gen_out *o, const gen_trust *t, const gen_school *s, con
 	out_yn(o, p->plac, ',');
 	out_yn(o, p->eal, ',');
 	out_str(o, names_ethnicity[p->eth].code);
+	out_char(o, ',');
+	out_str(o, roll->class_name[p->cls]);
 	out_char(o, '\n');
 }
 
@@ -597,9 +663,9 @@ int roll_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, co
 	        "upn,surname,forename,preferred_forename,date_of_birth,sex,nc_year,"
 	        "admission_date,leaving_date,leaving_reason,address_line1,address_line2,town,"
 	        "postcode,boarder,pupil_premium,fsm,sen,social_care,previously_looked_after,eal,"
-	        "ethnicity\n");
+	        "ethnicity,class\n");
 	for (long i = 0; i < roll->n; i++)
-		write_pupil(&o, t, s, &roll->p[i]);
+		write_pupil(&o, t, s, roll, &roll->p[i]);
 	rc = out_close(&o, err, errlen);
 	if (rc != 0)
 		return rc;

@@ -37,16 +37,26 @@ typedef struct gen_roll {
 	gen_pupil *p; /* owned */
 	long n;
 	int nclasses;
-	char (*teacher)[48]; /* owned; recorded_by of each class's register */
-	char office[3][48];  /* recorded_by of late marks and amendments */
+	char (*teacher)[48];   /* owned; recorded_by of each class's register */
+	char (*class_name)[8]; /* owned; each class's name ("3A", "RB", "10C") */
+	char office[3][48];    /* recorded_by of late marks and amendments */
 } gen_roll;
 
-/* Draws school's roll into roll (which the caller frees with roll_deinit). Returns 0, -ENOMEM,
- * or -ERANGE when the school has too many pupils for unique UPNs (message in err). */
+/* The leaving reason of the pupils who left at the end of the year before (two-year trusts). */
+#define GEN_LEFT_LAST_YEAR 6
+
+/* Draws school's roll into roll (which the caller frees with roll_deinit). With two years
+ * (t->opt.years), the roll also holds last year's top year group, who left on the last day of
+ * that year (leave_reason GEN_LEFT_LAST_YEAR). Returns 0, -ENOMEM, or -ERANGE when the school
+ * has too many pupils for unique UPNs (message in err). */
 int roll_build(const gen_trust *t, const gen_school *s, gen_roll *roll, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 
 void roll_deinit(gen_roll *roll);
+
+/* The same roll a year earlier, into *out (freed with roll_deinit): every pupil one year group
+ * lower, but last year's leavers in the year group they left from. Returns 0 or -ENOMEM. */
+int roll_year_before(const gen_roll *roll, gen_roll *out) __attribute__((warn_unused_result));
 
 /* Writes pupils.csv and contacts.csv for the roll and adds the contacts to *ncontacts. */
 int roll_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, const char *dir,

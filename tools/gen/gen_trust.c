@@ -233,21 +233,20 @@ int trust_write(const gen_trust *t, const char *path, char *err, size_t errlen)
 	return out_close(&o, err, errlen);
 }
 
-int trust_write_calendar(const gen_trust *t, const gen_school *s, const char *path, char *err,
-                         size_t errlen)
+void trust_write_calendar(const gen_trust *t, const gen_school *s, gen_out *o, bool header)
 {
-	gen_out o;
-	int rc = out_open(&o, path, err, errlen);
+	static const char *const term[] = {"", "autumn", "spring", "summer"};
+	bool named = s->index % 2 == 0;
 
-	if (rc != 0)
-		return rc;
-	out_str(&o, "date,session,open\n");
+	if (header)
+		out_str(o, "date,session,open,term\n");
 	for (int i = 0; i < t->year.ndays; i++) {
 		for (int h = 0; h < 2; h++) {
-			out_date(&o, t->year.day[i]);
-			out_str(&o, h == 0 ? ",AM," : ",PM,");
-			out_str(&o, s->open[2 * i + h] ? "Y\n" : "N\n");
+			out_date(o, t->year.day[i]);
+			out_str(o, h == 0 ? ",AM," : ",PM,");
+			out_str(o, s->open[2 * i + h] ? "Y," : "N,");
+			out_str(o, named && t->year.term[i] < 4 ? term[t->year.term[i]] : "");
+			out_char(o, '\n');
 		}
 	}
-	return out_close(&o, err, errlen);
 }

@@ -34,6 +34,7 @@ typedef struct gen_opts {
 	int32_t to;   /* last day, already clamped to the year */
 	double amend_pct;
 	int la_count;
+	int years; /* 1, or 2: the academic year before `year` is written too, in full */
 } gen_opts;
 
 typedef enum gen_phase { GEN_PRIMARY = 0, GEN_SECONDARY, GEN_SPECIAL } gen_phase;
@@ -78,9 +79,11 @@ void trust_deinit(gen_trust *t);
 int trust_write(const gen_trust *t, const char *path, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 
-/* Writes school's calendar.csv: both sessions of every weekday 1 Sep - 31 Jul. */
-int trust_write_calendar(const gen_trust *t, const gen_school *s, const char *path, char *err,
-                         size_t errlen) __attribute__((warn_unused_result));
+/* Writes school's calendar rows to o: both sessions of every weekday 1 Sep - 31 Jul, with the
+ * term of each day (autumn, spring, summer; empty in holidays) for every other school, so that
+ * both named and inferred terms are exercised; the header first when header is set. */
+struct gen_out;
+void trust_write_calendar(const gen_trust *t, const gen_school *s, struct gen_out *o, bool header);
 
 /* "N2", "R", "1".."14". */
 const char *trust_nc_name(int nc);

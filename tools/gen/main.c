@@ -12,6 +12,7 @@
 
 #include "gen_check.h"
 #include "gen_marks.h"
+#include "gen_out.h"
 #include "gen_roll.h"
 #include "rollcall/codes.h"
 #include "rollcall/date.h"
@@ -64,6 +65,10 @@ static void usage(FILE *f)
 	        "                   entered as N at the register and re-coded later by an "
 	        "amendment\n"
 	        "                   row (I, M, G, O, U, C or R); capped by the absences available\n"
+	        "  --years N        1, or 2 to write the academic year before AY too: its\n"
+	        "                   calendar and every day of its marks first, for the same\n"
+	        "                   pupils a year group lower, and last year's top year group,\n"
+	        "                   who left at its end (AY must be 2025 or later)\n"
 	        "  --la-count N     local authorities the schools lie in, 1..%d and at most the\n"
 	        "                   number of schools (default 3, or fewer when there are fewer\n"
 	        "                   schools)\n"
@@ -140,32 +145,49 @@ static double now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Writes one school's folder. */
-static int write_school(const gen_trust *t, const gen_school *s, long *ncontacts,
+/* Writes one school's folder. With last (the trust the year before, or NULL), its calendar and
+ * marks come first in calendar.csv and marks.csv, for the roll as it was a year earlier. */
+static int write_school(const gen_trust *t, const gen_trust *last, int i, long *ncontacts,
                         gen_mark_stats *st)
 {
+	const gen_school *s = &t->school[i];
 	char dir[4096], path[4200], err[512];
-	gen_roll roll;
+	gen_roll roll = {0}, before = {0};
+	gen_out o = {.fd = -1};
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/%d", t->opt.out, s->urn);
 	if (make_dir(dir) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/calendar.csv", dir);
-	rc = trust_write_calendar(t, s, path, err, sizeof(err));
+	rc = out_open(&o, path, err, sizeof(err));
+	if (rc == 0) {
+		if (last)
+			trust_write_calendar(last, &last->school[i], &o, true);
+		trust_write_calendar(t, s, &o, !last);
+		rc = out_close(&o, err, sizeof(err));
+	}
 	if (rc == 0)
 		rc = roll_build(t, s, &roll, err, sizeof(err));
-	if (rc != 0)
-		goto fail;
-	rc = roll_write(t, s, &roll, dir, ncontacts, err, sizeof(err));
-	if (rc == 0) {
-		snprintf(path, sizeof(path), "%s/marks.csv", dir);
-		rc = marks_write(t, s, &roll, path, st, err, sizeof(err));
+	if (rc == 0)
+		rc = roll_write(t, s, &roll, dir, ncontacts, err, sizeof(err));
+	if (rc == 0 && last && roll_year_before(&roll, &before) != 0) {
+		snprintf(err, sizeof(err), "out of memory");
+		rc = -ENOMEM;
 	}
+	snprintf(path, sizeof(path), "%s/marks.csv", dir);
+	if (rc == 0)
+		rc = out_open(&o, path, err, sizeof(err));
+	if (rc == 0 && last)
+		rc = marks_write(last, &last->school[i], &before, &o, true, st, err, sizeof(err));
+	if (rc == 0)
+		rc = marks_write(t, s, &roll, &o, !last, st, err, sizeof(err));
+	if (out_close(&o, err, sizeof(err)) != 0 && rc == 0)
+		rc = -EIO;
 	roll_deinit(&roll);
+	roll_deinit(&before);
 	if (rc == 0)
 		return 0;
-fail:
 	fprintf(stderr, PROG ": school %d: %s\n", s->urn, err);
 	return -1;
 }
@@ -182,6 +204,7 @@ int main(int argc, char **argv)
 	        {"to", required_argument, NULL, 't'},
 	        {"amend-pct", required_argument, NULL, 'a'},
 	        {"la-count", required_argument, NULL, 'l'},
+	        {"years", required_argument, NULL, 'Y'},
 	        {"check", required_argument, NULL, 'c'},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
@@ -192,10 +215,11 @@ int main(int argc, char **argv)
 	                .pupils = 3000,
 	                .year = 2025,
 	                .amend_pct = 2,
-	                .la_count = 3};
+	                .la_count = 3,
+	                .years = 1};
 	const char *from_s = NULL, *to_s = NULL, *check_dir = NULL;
 	bool schools_given = false, la_given = false, quiet = false;
-	gen_trust trust;
+	gen_trust trust, before;
 	gen_mark_stats st = {0};
 	long v, ncontacts = 0;
 	char err[512];
@@ -256,6 +280,11 @@ int main(int argc, char **argv)
 				                 optarg);
 			opt.la_count = (int)v;
 			la_given = true;
+			break;
+		case 'Y':
+			if (!parse_long(optarg, 1, 2, &v))
+				return bad_usage("--years must be 1 or 2, got '%s'", optarg);
+			opt.years = (int)v;
 			break;
 		case 'c':
 			check_dir = optarg;
@@ -321,15 +350,31 @@ int main(int argc, char **argv)
 		return bad_usage("--la-count (%d) cannot exceed the number of schools (%d)",
 		                 opt.la_count, opt.schools);
 
-	if (marks_selfcheck(opt.from, err, sizeof(err)) != 0) {
+	if (opt.years > 1 && opt.year - 1 < 2024)
+		return bad_usage("--years 2 needs --year 2025 or later (the 2024 codes start in "
+		                 "2024/25)");
+	if (marks_selfcheck(opt.years > 1 ? date_from_ymd(opt.year - 1, 9, 1) : opt.from, err,
+	                    sizeof(err)) != 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
 	}
 	if (make_dir(opt.out) != 0)
 		return 1;
 	rc = trust_build(&trust, &opt, err, sizeof(err));
+	if (rc == 0 && opt.years > 1) {
+		/* The year before: the same schools (they depend on the seed, not the year), its
+		 * own calendar, every day of it marked, and marks of their own. */
+		gen_opts o = opt;
+
+		o.year = opt.year - 1;
+		o.from = date_from_ymd(o.year, 9, 1);
+		o.to = date_from_ymd(o.year + 1, 7, 31);
+		rc = trust_build(&before, &o, err, sizeof(err));
+		before.opt.seed = rng_hash(opt.seed, GEN_RNG_PUPIL_MARKS, (uint64_t)o.year);
+	}
 	if (rc != 0) {
 		fprintf(stderr, PROG ": %s\n", err);
+		trust_deinit(&trust);
 		return 1;
 	}
 	{
@@ -340,8 +385,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, PROG ": %s\n", err);
 	}
 	for (int i = 0; i < trust.nschools && rc == 0; i++)
-		rc = write_school(&trust, &trust.school[i], &ncontacts, &st);
+		rc = write_school(&trust, opt.years > 1 ? &before : NULL, i, &ncontacts, &st);
 	trust_deinit(&trust);
+	if (opt.years > 1)
+		trust_deinit(&before);
 	if (rc != 0)
 		return 1;
 	if (!quiet) {
