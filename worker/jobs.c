@@ -1,5 +1,5 @@
-/* The table of job kinds and the kinds the worker has had from the start: a school's recompute
- * after ingest and the trust cohort breakdown. */
+/* The table of job kinds and the small ones: a school's recompute after ingest, the trust
+ * cohort breakdown (cohorts.c) and a school's TSM pack (tsm.c). */
 #include "jobs.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include "cohorts.h"
 #include "rollcall/date.h"
 #include "rollcall/db.h"
+#include "tsm.h"
 
 /* The advisory lock class 72432 is "a worker computes this school" (the daemon's writers take
  * 72431 for a school they write). */
@@ -120,9 +121,24 @@ static int run_cohorts(const job_env *env, const job *j, char *result, size_t rl
 	return cohorts_run(env, as_of, result, rlen, err, elen);
 }
 
+/* A school's TSM pack: term=2025-autumn, or its current term. */
+static int run_tsm(const job_env *env, const job *j, char *result, size_t rlen, char *err,
+                   size_t elen)
+{
+	char term[MEASURES_TERM_LABEL_LEN];
+	int n = jobs_arg(j, "term", term, sizeof(term));
+
+	if (n < 0 && strstr(j->args, "term=")) {
+		snprintf(err, elen, "tsm: bad term in job arguments '%s'", j->args);
+		return -EINVAL;
+	}
+	return tsm_run(env, j->school_urn, n >= 0 ? term : NULL, result, rlen, err, elen);
+}
+
 static const job_kind s_kinds[] = {
         {"recompute", true, run_recompute},
         {"cohorts", false, run_cohorts},
+        {"tsm", true, run_tsm},
 };
 
 const job_kind *jobs_find(const char *name)

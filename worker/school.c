@@ -742,6 +742,25 @@ static bool calendar_term(const school_reg *r, int32_t day, uint32_t break_weekd
 	return false;
 }
 
+void school_term_at(const school_reg *r, int32_t day, uint32_t break_weekdays, measures_term *out)
+{
+	if (!calendar_term(r, day, break_weekdays, out))
+		measures_term_find(r->sessions, r->n_sessions, day, break_weekdays, out);
+}
+
+int32_t school_last_session(const school_reg *r, int32_t first, int32_t last)
+{
+	for (size_t i = r->n_sessions; i-- > 0;) {
+		const measures_session *s = &r->sessions[i];
+
+		if (s->day < first)
+			break;
+		if (s->day <= last && s->open)
+			return s->day;
+	}
+	return MEASURES_NO_DAY;
+}
+
 int school_compute(const school_reg *r, int32_t as_of, const measures_config *cfg, measures **out,
                    char *err, size_t errlen)
 {

@@ -74,6 +74,13 @@ void school_reg_destroy(school_reg **r);
 int school_term_dates(const school_reg *r, int ay, measures_term_name name, uint32_t break_weekdays,
                       measures_term *out) __attribute__((warn_unused_result));
 
+/* The current term on day: named by the calendar (the term of the latest open session on or
+ * before day in its academic year), else inferred from the breaks (measures_term_find). */
+void school_term_at(const school_reg *r, int32_t day, uint32_t break_weekdays, measures_term *out);
+
+/* The day of the latest open session in [first, last], or MEASURES_NO_DAY. */
+int32_t school_last_session(const school_reg *r, int32_t first, int32_t last);
+
 /* The school's latest change id (0 when none). */
 int school_latest_change(PGconn *conn, uint32_t urn, int64_t *change_id, char *err, size_t errlen)
         __attribute__((warn_unused_result));
