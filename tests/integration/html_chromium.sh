@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# The trust attendance page in a real browser: render_sample writes the page for a synthetic
-# trust, headless Chromium (Debian's package) loads it from file:// and we check that the DOM
+# A report page in a real browser: the trust attendance page (render_sample writes it for a
+# synthetic trust) or, with RC_HTML_KIND=tsm, a TSM pack (render_tsm_sample writes the sample
+# school's). Headless Chromium (Debian's package) loads it from file:// and we check that the DOM
 # renders (title, tables, charts), that the page logs nothing to the console and requests nothing
-# but itself (Chromium's net log), and that a screenshot and an A4 PDF come out.
+# but itself (Chromium's net log), and that a screenshot, an A4 PDF and a picture of the PDF's
+# first page come out.
 # RC_HTML_PAGE=FILE checks that page instead of rendering one; RC_HTML_OUT=DIR keeps the page,
-# the screenshot and the PDF there.
+# the screenshot, the PDF and its first page (page1.png) there.
 source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
+KIND=${RC_HTML_KIND:-trust}
 RENDER=$ROLLCALL_BUILD/tests/tools/render_sample
+[ "$KIND" = tsm ] && RENDER=$ROLLCALL_BUILD/tests/tools/render_tsm_sample
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
 if [ ! -x "$CHROMIUM" ]; then
@@ -25,6 +29,11 @@ rc_setup
 PAGE=$T/index.html
 if [ -n "${RC_HTML_PAGE:-}" ]; then
 	cp "$RC_HTML_PAGE" "$PAGE"
+elif [ "$KIND" = tsm ]; then
+	[ -x "$RENDER" ] || rc_fail "render_tsm_sample not built ($RENDER)"
+	mkdir "$T/pack"
+	"$RENDER" "$T/pack" || rc_fail "render_tsm_sample failed"
+	cp "$T/pack/pack.html" "$PAGE"
 else
 	[ -x "$RENDER" ] || rc_fail "render_sample not built ($RENDER)"
 	"$RENDER" "$PAGE" || rc_fail "render_sample failed"
@@ -84,25 +93,40 @@ chromium_run dom --dump-dom
 check_logs dom
 DOM=$T/dom.out
 assert_grep '<html lang="en-GB"' "$DOM" "lang en-GB"
-assert_grep '<title>Trust attendance .* as of [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}</title>' "$DOM" "title"
-assert_grep '<h1>Trust attendance' "$DOM" "heading"
-for id in school-table category-table cohort-table cohort-matrix trend-table data-quality; do
+if [ "$KIND" = tsm ]; then
+	assert_grep '<title>TSM pack .+ (Autumn|Spring|Summer) term [0-9]{4}/[0-9]{2}</title>' "$DOM" "title"
+	assert_grep '<h1>' "$DOM" "heading"
+	ids="trend-table benchmark-table category-table band-table cohort-table reason-table late-table data-quality"
+	min_svgs=6 min_tables=8
+else
+	assert_grep '<title>Trust attendance .* as of [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}</title>' "$DOM" "title"
+	assert_grep '<h1>Trust attendance' "$DOM" "heading"
+	ids="school-table category-table cohort-table cohort-matrix trend-table data-quality"
+	min_svgs=5 min_tables=5
+fi
+for id in $ids; do
 	assert_grep "id=\"$id\"" "$DOM" "element #$id"
 done
 svgs=$(grep -o '<svg' "$DOM" | wc -l || true)
-[ "$svgs" -ge 5 ] || rc_fail "only $svgs SVG charts in the DOM"
+[ "$svgs" -ge "$min_svgs" ] || rc_fail "only $svgs SVG charts in the DOM"
 echo "ok - $svgs inline SVG charts"
 tables=$(grep -o '<table' "$DOM" | wc -l || true)
-[ "$tables" -ge 5 ] || rc_fail "only $tables tables in the DOM"
+[ "$tables" -ge "$min_tables" ] || rc_fail "only $tables tables in the DOM"
 echo "ok - $tables tables"
 if grep -qiE '<script|<iframe|<img|<link' "$DOM"; then
 	rc_fail "script, frame, image or link element in the DOM"
 fi
 echo "ok - no script, frame, image or link"
 if [ -z "${RC_HTML_PAGE:-}" ]; then
-	# A school name with markup stays text: escaped in the page, no element in the DOM.
-	assert_grep 'Oak &amp; Ash &lt;Juniors&gt;' "$DOM" "escaped school name"
-	if grep -qi '<juniors' "$DOM"; then rc_fail "a school name became an element"; fi
+	# A name with markup stays text: escaped in the page, no element in the DOM.
+	if [ "$KIND" = tsm ]; then
+		assert_grep 'Oak &amp; Ash &lt;Primary&gt;' "$DOM" "escaped school name"
+		assert_grep 'O.Brien &lt;b&gt;' "$DOM" "escaped pupil name"
+		if grep -qi '<primary' "$DOM"; then rc_fail "a school name became an element"; fi
+	else
+		assert_grep 'Oak &amp; Ash &lt;Juniors&gt;' "$DOM" "escaped school name"
+		if grep -qi '<juniors' "$DOM"; then rc_fail "a school name became an element"; fi
+	fi
 fi
 
 # (c) What a person sees, and what the printer gets.
@@ -121,15 +145,25 @@ check_logs pdf
 if command -v pdfinfo >/dev/null; then
 	pdfinfo "$T/page.pdf" >"$T/pdfinfo"
 	pages=$(sed -n 's/^Pages: *//p' "$T/pdfinfo")
-	[ "${pages:-0}" -ge 2 ] || rc_fail "PDF has ${pages:-0} pages"
+	want_pages=2
+	[ "$KIND" = tsm ] && want_pages=4 # the pack's sections start on pages of their own
+	[ "${pages:-0}" -ge "$want_pages" ] || rc_fail "PDF has ${pages:-0} pages"
 	# A4 is 595 x 842 points.
 	assert_grep '^Page size: +59[45](\.[0-9]+)? x 84[12](\.[0-9]+)? pts' "$T/pdfinfo" "A4 pages"
 fi
 echo "ok - PDF ($(stat -c %s "$T/page.pdf") bytes)"
+# The first printed page as a picture: what the meeting sees first (the charts are on it).
+if command -v pdftoppm >/dev/null; then
+	pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$T/page.pdf" "$T/page1" ||
+		rc_fail "pdftoppm could not draw the first page"
+	[ "$(stat -c %s "$T/page1.png")" -gt 20000 ] || rc_fail "the first printed page is nearly empty"
+	echo "ok - first printed page drawn ($(stat -c %s "$T/page1.png") bytes)"
+fi
 
 if [ -n "${RC_HTML_OUT:-}" ]; then
 	mkdir -p "$RC_HTML_OUT"
 	cp "$PAGE" "$T/page.png" "$T/page.pdf" "$RC_HTML_OUT/"
+	[ -f "$T/page1.png" ] && cp "$T/page1.png" "$RC_HTML_OUT/"
 	echo "kept page, screenshot and PDF in $RC_HTML_OUT"
 fi
 echo "html_chromium: all checks passed"
