@@ -31,7 +31,9 @@ static const char s_css[] =
         ".badge.dropped{background:#eceff2;color:var(--muted)}\n"
         ".bd0{fill:#2a6aa5}.bd1{fill:#6a9fd0}.bd2{fill:#f0b26b}.bd3{fill:#e08a4a}"
         ".bd4{fill:#d9622b}.bd5{fill:#8a2a0e}\n"
-        "@media print{.pupils table{font-size:7.5pt}}\n";
+        "@media print{.pupils table{font-size:7.5pt}.tiles{grid-template-columns:repeat(5,"
+        "minmax(0,1fr));gap:6px}.tile{padding:6px 7px}.tile .v{font-size:1.5rem}"
+        ".tile table{font-size:.74rem}}\n";
 
 /* ---- small formats ------------------------------------------------------------------------- */
 
