@@ -28,8 +28,9 @@ rc_setup
 pg_start fsync=off
 rc_configure
 
-echo "==> generating a synthetic trust: $SCHOOLS schools, $PUPILS pupils, marks $FROM..$TO"
-"$RC_BIN_GEN" --out "$OUT/trust" --schools "$SCHOOLS" --pupils "$PUPILS" --from "$FROM" --to "$TO"
+echo "==> generating a synthetic trust: $SCHOOLS schools, $PUPILS pupils, marks $FROM..$TO and the year before"
+"$RC_BIN_GEN" --out "$OUT/trust" --schools "$SCHOOLS" --pupils "$PUPILS" --from "$FROM" --to "$TO" \
+	--years 2
 echo "==> registering the schools and a CURVE key per school"
 "$RC_BIN_ADMIN" demo "$OUT/trust"
 "$RC_BIN_ADMIN" school list
@@ -67,6 +68,8 @@ for i in 1 2; do
 	RC_EXTRA_PIDS="${RC_EXTRA_PIDS:-} $!"
 done
 "$RC_BIN_ADMIN" report cohorts --timeout 600 | tee "$OUT/report.txt"
+echo "==> a Targeting Support Meeting pack for every school (its current term)"
+"$RC_BIN_ADMIN" tsm --all --timeout 600 | tee "$OUT/tsm.txt"
 "$RC_BIN_ADMIN" jobs --all | tail -n 4
 for p in $RC_EXTRA_PIDS; do kill -TERM "$p"; wait "$p" || true; done
 RC_EXTRA_PIDS=
@@ -77,6 +80,9 @@ asof=$(sed -n 's|.*/trust/\([0-9-]*\)/cohorts.csv.*|\1|p' "$OUT/report.txt")
 echo "==> done. Files:"
 echo "   trust breakdown:  $OUT/output/trust/$asof/index.html"
 echo "                     $OUT/output/trust/$asof/cohorts.csv"
+sed -n 's|^\(.*/tsm/[0-9]*/[0-9a-z-]*/\) .*|\1|p' "$OUT/tsm.txt" | while read -r pack; do
+	echo "   TSM pack:         ${pack}pack.html (and four CSV files)"
+done
 echo "   exports:          $OUT/trust/<urn>/{pupils,contacts,marks,calendar}.csv"
 echo "   school keys:      $OUT/trust/keys/"
 echo "   per-school status $OUT/status.txt"

@@ -1,5 +1,5 @@
 /* rollcall-worker: takes jobs from the PostgreSQL queue and computes them (school recomputes
- * after ingest, the trust cohort breakdown). Startup: args, config, log, signals, database,
+ * after ingest, the trust cohort breakdown, TSM packs). Startup: args, config, log, signals, database,
  * LISTEN, READY, loop: claim, run, repeat; wait for NOTIFY when idle. */
 #include <errno.h>
 #include <getopt.h>
@@ -161,11 +161,11 @@ static void usage(FILE *f)
 	        "Usage: rollcall-worker [-c FILE] [--name NAME] [--once] [-v]\n"
 	        "Takes jobs from the Rollcall job queue in PostgreSQL and computes them: a "
 	        "school's\n"
-	        "results after its register changed, and the trust cohort breakdown\n"
-	        "(<output_dir>/trust/<as-of>/cohorts.csv and index.html). Run several: each job "
-	        "is\n"
-	        "claimed by one worker; a worker that dies loses its claim when the lease "
-	        "expires.\n\n"
+	        "results after its register changed, the trust cohort breakdown\n"
+	        "(<output_dir>/trust/<as-of>/cohorts.csv and index.html) and schools' TSM packs\n"
+	        "(<output_dir>/tsm/<urn>/<term>/). Run several: each job is claimed by one "
+	        "worker;\n"
+	        "a worker that dies loses its claim when the lease expires.\n\n"
 	        "  -c, --config FILE   configuration file (default /etc/rollcall/rollcall.conf)\n"
 	        "      --name NAME     name recorded on claimed jobs (default host:pid)\n"
 	        "      --once          exit when no job is ready instead of waiting for more\n"
