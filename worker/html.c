@@ -127,23 +127,18 @@ void html_bp(FILE *f, uint32_t bp)
 
 void html_boundaries(FILE *f, const uint32_t b[4])
 {
-	fputs("expected up to ", f);
-	html_bp(f, b[0]);
-	fputs(" absence; at risk of PA over ", f);
-	html_bp(f, b[0]);
-	fputs(" and under ", f);
-	html_bp(f, b[1]);
-	fputs("; persistent absence ", f);
-	html_bp(f, b[1]);
-	fputs(" to ", f);
-	html_bp(f, b[2]);
-	fputs("; at risk of SA over ", f);
-	html_bp(f, b[2]);
-	fputs(" and under ", f);
-	html_bp(f, b[3]);
-	fputs("; severe absence ", f);
-	html_bp(f, b[3]);
-	fputs(" or more", f);
+	/* $k stands for edge k. */
+	static const char words[] =
+	        "expected up to $0 absence; at risk of PA over $0 and under $1; "
+	        "persistent absence $1 to $2; at risk of SA over $2 and under "
+	        "$3; severe absence $3 or more";
+
+	for (const char *p = words; *p; p++) {
+		if (p[0] == '$' && p[1] >= '0' && p[1] <= '3')
+			html_bp(f, b[*++p - '0']);
+		else
+			fputc(*p, f);
+	}
 }
 
 const char *html_weekday(int dow)

@@ -1,6 +1,6 @@
 /* rollcall-worker: takes jobs from the PostgreSQL queue and computes them (school recomputes
- * after ingest, the trust cohort breakdown, TSM packs). Startup: args, config, log, signals, database,
- * LISTEN, READY, loop: claim, run, repeat; wait for NOTIFY when idle. */
+ * after ingest, the trust cohort breakdown, TSM packs). Startup: args, config, log, signals,
+ * database, LISTEN, READY, loop: claim, run, repeat; wait for NOTIFY when idle. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>

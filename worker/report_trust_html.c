@@ -16,6 +16,7 @@
 #include "report.h"
 #include "rollcall/date.h"
 #include "rollcall/measures.h"
+#include "trend_html.h"
 
 /* ---- figures --------------------------------------------------------------------------------- */
 
@@ -23,20 +24,6 @@
 static size_t n_cohorts(const trust_report *r)
 {
 	return r->n_cohorts < REPORT_MAX_COHORTS ? r->n_cohorts : REPORT_MAX_COHORTS;
-}
-
-/* What a national figure is for: "all state-funded schools", "secondary schools", "weighted to
- * the trust's phase mix". */
-static void put_national_label(FILE *f, const report_national *nat)
-{
-	if (!nat->phase) {
-		fputs("weighted to the trust&#39;s phase mix", f);
-	} else if (strcmp(nat->phase, "all") == 0) {
-		fputs("all state-funded schools", f);
-	} else {
-		html_esc_n(f, nat->phase, 16);
-		fputs(" schools", f);
-	}
 }
 
 /* ---- page head and header -------------------------------------------------------------------- */
@@ -222,7 +209,7 @@ static void write_glance(const trust_report *r, FILE *f)
 		fputs("national figure of ", f);
 		html_pct(f, nat.num, nat.den);
 		fputs(" (", f);
-		put_national_label(f, &nat);
+		trend_national_label(f, &nat);
 		fputc(')', f);
 	}
 	fputs("; this term ", f);
@@ -957,99 +944,21 @@ static int write_cohorts(const trust_report *r, FILE *f)
 
 /* ---- weekly trend ---------------------------------------------------------------------------- */
 
-/* The floor (a whole, even %) of a trend chart's scale, which runs to 100: below the trust's
- * lowest week and the national figure, and with schools, below every school's lowest week and
- * its phase's national figure too. */
-static int trend_floor(const trust_report *r, const report_national *nat, bool schools)
+/* The floor of a trend chart's scale: below the trust's lowest week and the national figure,
+ * and with schools, below every school's lowest week and its phase's national figure too. */
+static int trust_trend_floor(const trust_report *r, const report_national *nat, bool schools)
 {
-	double lo = 100;
-	for (size_t i = schools ? 0 : r->n_schools; i <= r->n_schools; i++) {
-		const report_school *s = i < r->n_schools ? &r->schools[i] : &r->trust;
-		for (size_t w = 0; w < s->n_weeks; w++) {
-			if (!s->week_possible[w])
-				continue;
-			uint64_t p = s->week_possible[w];
-			uint64_t a = s->week_absence[w] < p ? p - s->week_absence[w] : 0;
-			double v = report_rate(a, p);
-			if (v < lo)
-				lo = v;
-		}
-		const report_benchmark *b = i < r->n_schools ? report_phase_absence(r, s) : NULL;
+	double lo = trend_lowest(&r->trust, 100);
+	for (size_t i = 0; schools && i < r->n_schools; i++) {
+		const report_school *s = &r->schools[i];
+		const report_benchmark *b = report_phase_absence(r, s);
+		lo = trend_lowest(s, lo);
 		if (b && 100.0 - b->tenths / 10.0 < lo)
 			lo = 100.0 - b->tenths / 10.0;
 	}
 	if (nat->ok && report_rate(nat->num, nat->den) < lo)
 		lo = report_rate(nat->num, nat->den);
-	int fl = (int)lo - 1;
-	fl -= fl % 2;
-	if (fl > 90)
-		fl = 90;
-	return fl < 0 ? 0 : fl;
-}
-
-/* What the trend chart's description and sparklines need. */
-typedef struct trend_ctx {
-	const report_school *s;
-	const report_national *nat;
-} trend_ctx;
-
-static chart_series school_series(const report_school *s)
-{
-	return (chart_series){s->n_weeks, s->week_start, s->week_possible, s->week_absence};
-}
-
-static void trend_desc(void *user, FILE *f)
-{
-	const trend_ctx *tc = user;
-	const report_school *t = tc->s;
-	size_t n = t->n_weeks;
-
-	fprintf(f, "%zu school weeks", n);
-	if (n) {
-		uint64_t p = t->week_possible[n - 1];
-		fputs("; latest week (w/c ", f);
-		html_date(f, t->week_start[n - 1], false, true);
-		fputs(") ", f);
-		html_pct(f, p > t->week_absence[n - 1] ? p - t->week_absence[n - 1] : 0, p);
-	}
-	if (tc->nat->ok) {
-		fputs("; national ", f);
-		html_pct(f, tc->nat->num, tc->nat->den);
-	}
-	fputc('.', f);
-}
-
-static void write_trend_chart(const trust_report *r, FILE *f, const report_national *nat, int lo)
-{
-	trend_ctx tc = {&r->trust, nat};
-	chart_series series = school_series(&r->trust);
-
-	chart_line_draw(f, &(chart_line){
-	                           .id = "tr",
-	                           .title = "Trust attendance by school week",
-	                           .s = &series,
-	                           .lo = lo,
-	                           .step = 100 - lo <= 6    ? 1
-	                                   : 100 - lo <= 16 ? 2
-	                                   : 100 - lo <= 40 ? 5
-	                                                    : 10,
-	                           .has_ref = nat->ok,
-	                           .ref_num = nat->num,
-	                           .ref_den = nat->den,
-	                           .ref_label = "National",
-	                           .user = &tc,
-	                           .desc = trend_desc,
-	                           .x_caption = "School weeks (week commencing)",
-	                   });
-	svg_caption_begin(f);
-	fputs("Attendance of the headline population in each school week", f);
-	if (nat->ok) {
-		fputs("; dashed line: national attendance (", f);
-		put_national_label(f, nat);
-		fputc(')', f);
-	}
-	fputs("; dotted lines: holidays.", f);
-	svg_caption_end(f);
+	return trend_floor(lo);
 }
 
 static void sparkline_aria(void *user, FILE *f)
@@ -1064,7 +973,7 @@ static void sparkline_aria(void *user, FILE *f)
 /* A school's weekly attendance as a 240 x 40 sparkline on the common scale lo..100. */
 static void sparkline(FILE *f, const report_school *s, int lo, const report_benchmark *b)
 {
-	chart_series series = school_series(s);
+	chart_series series = trend_series(s);
 
 	chart_sparkline(f, &series, lo, b != NULL, b ? 100.0 - b->tenths / 10.0 : 0, sparkline_aria,
 	                (void *)s);
@@ -1135,8 +1044,9 @@ static void write_trend(const trust_report *r, FILE *f)
 		page_section_end(f);
 		return;
 	}
-	write_trend_chart(r, f, &nat, trend_floor(r, &nat, false));
-	int lo = trend_floor(r, &nat, true);
+	trend_chart(f, t, &nat, trust_trend_floor(r, &nat, false),
+	            "Trust attendance by school week");
+	int lo = trust_trend_floor(r, &nat, true);
 
 	snprintf(scale, sizeof(scale),
 	         "Weekly attendance, this year (scale %d&ndash;100%%; dashed: national for the "

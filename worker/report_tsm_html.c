@@ -14,6 +14,7 @@
 #include "report_tsm.h"
 #include "rollcall/date.h"
 #include "rollcall/ncyear.h"
+#include "trend_html.h"
 
 /* What the pack adds to the shared stylesheet: compact pupil tables, status badges. */
 static const char s_css[] =
@@ -292,98 +293,29 @@ static void write_trend_table(const tsm_report *r, FILE *f)
 	page_table_end(f);
 }
 
-typedef struct trend_ctx {
-	const tsm_report *r;
-	const report_benchmark *nat;
-} trend_ctx;
-
-static void trend_desc(void *user, FILE *f)
-{
-	const trend_ctx *tc = user;
-	const report_school *s = &tc->r->school;
-	size_t n = s->n_weeks;
-
-	fprintf(f, "%zu school weeks", n);
-	if (n) {
-		uint64_t p = s->week_possible[n - 1];
-		fputs("; latest week (w/c ", f);
-		html_date(f, s->week_start[n - 1], false, true);
-		fputs(") ", f);
-		html_pct(f, p > s->week_absence[n - 1] ? p - s->week_absence[n - 1] : 0, p);
-	}
-	if (tc->nat) {
-		fputs("; national ", f);
-		html_tenths(f, tc->nat->tenths, true);
-	}
-	fputc('.', f);
-}
-
-/* A trend chart's floor: a whole even percentage below the lowest week and the national line. */
-static int trend_floor(const report_school *s, const report_benchmark *nat)
-{
-	double lo = nat ? 100.0 - nat->tenths / 10.0 : 100;
-	int fl;
-
-	for (size_t w = 0; w < s->n_weeks; w++) {
-		uint64_t p = s->week_possible[w];
-		double v;
-
-		if (!p)
-			continue;
-		v = report_rate(p > s->week_absence[w] ? p - s->week_absence[w] : 0, p);
-		if (v < lo)
-			lo = v;
-	}
-	fl = (int)lo - 1;
-	fl -= fl % 2;
-	return fl > 90 ? 90 : fl < 0 ? 0 : fl;
-}
-
+/* The school's weekly trend against the national attendance for its phase. */
 static void write_trend_chart(const tsm_report *r, FILE *f)
 {
 	const report_school *s = &r->school;
-	const report_benchmark *nat =
+	const report_benchmark *b =
 	        phase_bench(r->national, r->n_national, s->phase, "overall_absence");
-	trend_ctx tc = {r, nat};
-	chart_series series = {s->n_weeks, s->week_start, s->week_possible, s->week_absence};
-	int lo = trend_floor(s, nat);
+	report_national nat = {0};
+	double lo;
 
 	if (!s->n_weeks) {
 		fputs("<p class=\"note\">No school weeks yet this year.</p>\n", f);
 		return;
 	}
-	chart_line_draw(
-	        f, &(chart_line){
-	                   .id = "tr",
-	                   .title = "Attendance by school week, this year",
-	                   .s = &series,
-	                   .lo = lo,
-	                   .step = 100 - lo <= 6    ? 1
-	                           : 100 - lo <= 16 ? 2
-	                           : 100 - lo <= 40 ? 5
-	                                            : 10,
-	                   .has_ref = nat != NULL,
-	                   .ref_num = nat ? 1000 - (uint64_t)(nat->tenths < 0      ? 0
-	                                                      : nat->tenths > 1000 ? 1000
-	                                                                           : nat->tenths)
-	                                  : 0,
-	                   .ref_den = 1000,
-	                   .ref_label = "National",
-	                   .user = &tc,
-	                   .desc = trend_desc,
-	                   .x_caption = "School weeks (week commencing)",
-	           });
-	svg_caption_begin(f);
-	fputs("Attendance of the headline population in each school week", f);
-	if (nat) {
-		fputs("; dashed line: national attendance for ", f);
-		HTML_ESC(f, nat->phase);
-		fputs(" schools (", f);
-		HTML_ESC(f, nat->year);
-		fputc(')', f);
+	if (b) {
+		uint64_t t = b->tenths < 0 ? 0 : b->tenths > 1000 ? 1000 : (uint64_t)b->tenths;
+
+		nat = (report_national){
+		        .ok = true, .num = 1000 - t, .den = 1000, .phase = b->phase};
 	}
-	fputs("; dotted lines: holidays.", f);
-	svg_caption_end(f);
+	lo = trend_lowest(s, 100);
+	if (nat.ok && report_rate(nat.num, nat.den) < lo)
+		lo = report_rate(nat.num, nat.den);
+	trend_chart(f, s, &nat, trend_floor(lo), "Attendance by school week, this year");
 }
 
 static void write_headline(const tsm_report *r, FILE *f)

@@ -702,6 +702,21 @@ static int wait_job(ctx *c, int64_t id, int timeout_s)
 	}
 }
 
+/* What a command that queues report jobs needs first: a positive timeout, the worker role's
+ * connection, and (unless it will not wait) a LISTEN for jobs ending. */
+static int queue_connect(ctx *c, int timeout, int nowait)
+{
+	char err[512];
+
+	if (timeout < 1)
+		return die("--timeout must be a positive number of seconds");
+	if (connect_db(c, CONFIG_DB_WORKER))
+		return 1;
+	if (!nowait && db_exec(c->conn, "LISTEN " QUEUE_END_CHANNEL, err, sizeof(err)) < 0)
+		return die("%s", err);
+	return 0;
+}
+
 static int cmd_report(ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
@@ -737,12 +752,8 @@ static int cmd_report(ctx *c, int argc, char **argv)
 			return die("--as-of: '%s' is not a date (YYYY-MM-DD)", as_of);
 		snprintf(args, sizeof(args), "as_of=%s", as_of);
 	}
-	if (timeout < 1)
-		return die("--timeout must be a positive number of seconds");
-	if (connect_db(c, CONFIG_DB_WORKER))
+	if (queue_connect(c, timeout, nowait))
 		return 1;
-	if (!nowait && db_exec(c->conn, "LISTEN " QUEUE_END_CHANNEL, err, sizeof(err)) < 0)
-		return die("%s", err);
 	if (queue_add(c->conn, 0, "cohorts", args, &id, err, sizeof(err)) < 0)
 		return die("%s", err);
 	if (nowait) {
@@ -1078,7 +1089,7 @@ typedef struct action_row {
 } action_row;
 
 typedef struct action_import {
-	int failed;
+	import_state imp;  /* first: on_problem counts the file's problems in it */
 	PGresult *schools; /* school_urn of every school */
 	PGresult *pupils;  /* school_urn, upn of every pupil */
 	action_row *rows;
@@ -1161,7 +1172,7 @@ static int on_action_row(void *user, const csvread_row *row)
 	action_row a = {0};
 
 	if (!action_check(st, row, &a)) {
-		st->failed++;
+		st->imp.failed++;
 		return 0;
 	}
 	if (st->n == st->cap) {
@@ -1175,17 +1186,6 @@ static int on_action_row(void *user, const csvread_row *row)
 	}
 	st->rows[st->n++] = a;
 	return a.action && a.owner && a.note ? 0 : -ENOMEM;
-}
-
-static void on_action_problem(void *user, const char *file, unsigned long line, unsigned column,
-                              const char *message, bool is_error)
-{
-	action_import *st = user;
-
-	fprintf(stderr, "rollcall: %s:%lu: %s%s\n", file, line,
-	        is_error ? "" : "warning: ", message);
-	if (is_error)
-		st->failed++;
 }
 
 /* Replaces, in one transaction, the actions of each meeting (school and term) the rows name. */
@@ -1263,12 +1263,11 @@ static int tsm_actions_import(ctx *c, const char *path)
 	st.pupils = st.schools ? exec(c, "SELECT school_urn::text, upn FROM pupil", 0, NULL) : NULL;
 	if (!st.schools || !st.pupils)
 		goto out;
-	if (csvread_file(path, cols, 8, on_action_row, on_action_problem, &st, err, sizeof(err)) <
-	    0) {
+	if (csvread_file(path, cols, 8, on_action_row, on_problem, &st, err, sizeof(err)) < 0) {
 		die("%s", err[0] ? err : "out of memory");
 		goto out;
 	}
-	if (st.failed) {
+	if (st.imp.failed) {
 		die("%s: nothing imported (fix the rows above)", path);
 		goto out;
 	}
@@ -1302,7 +1301,7 @@ static int cmd_tsm(ctx *c, int argc, char **argv)
 	const char *school = NULL, *term = NULL;
 	int all = 0, nowait = 0, timeout = 1800, o, ay, rc;
 	measures_term_name name;
-	char args[64] = "", err[512];
+	char args[64] = "";
 	int64_t *ids = NULL;
 	size_t n = 0;
 
@@ -1342,12 +1341,8 @@ static int cmd_tsm(ctx *c, int argc, char **argv)
 			return die("--term: '%.20s' is not a term like 2025-autumn", term);
 		snprintf(args, sizeof(args), "term=%s", term);
 	}
-	if (timeout < 1)
-		return die("--timeout must be a positive number of seconds");
-	if (connect_db(c, CONFIG_DB_WORKER))
+	if (queue_connect(c, timeout, nowait))
 		return 1;
-	if (!nowait && db_exec(c->conn, "LISTEN " QUEUE_END_CHANNEL, err, sizeof(err)) < 0)
-		return die("%s", err);
 	rc = tsm_queue(c, school, args, &ids, &n);
 	if (n == 0) {
 		free(ids);
