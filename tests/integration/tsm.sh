@@ -24,8 +24,7 @@ for urn in $urns; do
 done
 assert_eq "$(psql_val "select count(distinct rollcall_academic_year(date)) from mark_version")" "2" "the register holds two academic years"
 
-worker() { "$RC_BIN_WORKER" -c "$RC_CONF" "$@"; }
-worker --name w1 >>"$T/worker.log" 2>&1 &
+"$RC_BIN_WORKER" -c "$RC_CONF" --name w1 >>"$T/worker.log" 2>&1 &
 RC_EXTRA_PIDS="$!"
 
 # --- boundaries: the trust's own, and one LA's over them ------------------------------------
@@ -188,7 +187,7 @@ daemon_stop
 assert_eq "$(psql_val "select count(*) > 0 from mark_version where school_urn = $u1 and date = '2026-02-23'")" "t" "newer marks landed"
 for p in $RC_EXTRA_PIDS; do kill -TERM "$p"; wait "$p" || true; done
 RC_EXTRA_PIDS=
-worker --name w2 >>"$T/worker.log" 2>&1 &
+"$RC_BIN_WORKER" -c "$RC_CONF" --name w2 >>"$T/worker.log" 2>&1 &
 RC_EXTRA_PIDS="$!"
 "$RC_BIN_ADMIN" tsm --all --term 2025-autumn --timeout 300 >/dev/null
 for urn in $urns; do
