@@ -518,37 +518,53 @@ static int check_input(const measures_input *in, char *err, size_t errlen)
 
 /* ---- the pass ------------------------------------------------------------------------------ */
 
+/* How code id counts (the one place a code's role in figures and runs is decided). */
+static void class_of(unsigned id, const rc_code *l, struct code_class *k)
+{
+	const rc_code *c = id > 0 && id < 256 ? codes_by_id((uint8_t)id) : NULL;
+
+	memset(k, 0, sizeof(*k));
+	k->from = INT32_MAX;
+	k->until = INT32_MIN;
+	if (c == NULL)
+		return;
+	k->from = c->valid_from;
+	k->until = c->valid_until;
+	k->category = (uint8_t)c->category;
+	k->bucket = (uint8_t)c->bucket;
+	if (codes_possible(c->category))
+		k->flags |= CLS_POSSIBLE;
+	if (c->category == RC_CAT_AUTHORISED || c->category == RC_CAT_UNAUTHORISED)
+		k->flags |= CLS_ABSENT;
+	if (c->bucket == RC_BUCKET_G || c->bucket == RC_BUCKET_N || c->bucket == RC_BUCKET_O ||
+	    c->bucket == RC_BUCKET_U)
+		k->flags |= CLS_GNOU;
+	if (c->bucket == RC_BUCKET_I)
+		k->flags |= CLS_ILL;
+	if (c->bucket == RC_BUCKET_U)
+		k->flags |= CLS_U;
+	if (l != NULL && c->id == l->id)
+		k->flags |= CLS_L;
+}
+
 static void build_classes(struct measures_state *st)
 {
 	const rc_code *l = codes_find("L", 1);
 
-	for (unsigned id = 0; id < 256; id++) {
-		struct code_class *k = &st->cls[id];
-		const rc_code *c = id > 0 ? codes_by_id((uint8_t)id) : NULL;
+	for (unsigned id = 0; id < 256; id++)
+		class_of(id, l, &st->cls[id]);
+}
 
-		memset(k, 0, sizeof(*k));
-		k->from = INT32_MAX;
-		k->until = INT32_MIN;
-		if (c == NULL)
-			continue;
-		k->from = c->valid_from;
-		k->until = c->valid_until;
-		k->category = (uint8_t)c->category;
-		k->bucket = (uint8_t)c->bucket;
-		if (codes_possible(c->category))
-			k->flags |= CLS_POSSIBLE;
-		if (c->category == RC_CAT_AUTHORISED || c->category == RC_CAT_UNAUTHORISED)
-			k->flags |= CLS_ABSENT;
-		if (c->bucket == RC_BUCKET_G || c->bucket == RC_BUCKET_N ||
-		    c->bucket == RC_BUCKET_O || c->bucket == RC_BUCKET_U)
-			k->flags |= CLS_GNOU;
-		if (c->bucket == RC_BUCKET_I)
-			k->flags |= CLS_ILL;
-		if (c->bucket == RC_BUCKET_U)
-			k->flags |= CLS_U;
-		if (l != NULL && c->id == l->id)
-			k->flags |= CLS_L;
-	}
+measures_run_kind measures_code_run_kind(uint8_t code_id, int32_t day)
+{
+	struct code_class k;
+
+	class_of(code_id, NULL, &k);
+	if (code_id == 0 || day < k.from || day > k.until || !(k.flags & CLS_POSSIBLE))
+		return MEASURES_RUN_SKIP;
+	return (k.flags & CLS_GNOU)  ? MEASURES_RUN_UNAUTH
+	       : (k.flags & CLS_ILL) ? MEASURES_RUN_ILL
+	                             : MEASURES_RUN_BREAK;
 }
 
 static int episodes_push(struct episodes *v, const measures_episode *ep)
@@ -1088,7 +1104,7 @@ int measures_new(measures **out, const measures_input *in, int32_t as_of,
 		pu->admission_day = en->admission_day;
 		pu->leaving_day = en->leaving_day;
 		pu->birth_day = en->birth_day;
-		pu->boarder = en->boarder;
+		pu->boarder = en->n_chars ? chars_as_at(en, as_of).boarder : en->boarder;
 		pu->on_roll = measures_on_roll(m, e, as_of);
 		pu->compulsory = measures_compulsory_age(en->birth_day, m->academic_year);
 		pu->chars = chars_as_at(en, as_of);

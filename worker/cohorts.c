@@ -74,7 +74,7 @@ int cohorts_ensure_school(const job_env *env, uint32_t urn, int32_t as_of, bool 
 	}
 	PQclear(res);
 	t[0] = now_ms();
-	rc = school_refresh(conn, env->cache, urn, as_of, &reg, &full, err, errlen);
+	rc = school_refresh(conn, env->cache, urn, as_of, env->mc, &reg, &full, err, errlen);
 	t[1] = now_ms();
 	if (rc == 0)
 		rc = school_compute(reg, as_of, env->mc, &m, err, errlen);

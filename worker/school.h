@@ -23,12 +23,18 @@ typedef struct school_reg {
 	size_t n_sessions;
 	measures_enrolment *enrolments; /* sorted by pupil_id */
 	size_t n_enrolments;
+	measures_gap *gaps; /* all enrolments' gaps between spells; enrolments point into it */
+	size_t n_gaps;
 	measures_chars *chars; /* all enrolments' records; enrolments point into it */
 	size_t n_chars;
 	uint8_t *grid; /* n_enrolments x n_sessions code ids */
 	measures_late *late;
 	size_t n_late;
 	uint64_t marks_loaded; /* mark versions read by the last refresh */
+	/* Runs going on when the window begins (school.c): carry_known[e] once enrolment e's
+	 * carries are in enrolments[e]; computed for these qualifying lengths. */
+	uint8_t *carry_known;
+	uint32_t carry_q[2];
 } school_reg;
 
 /* The schools a worker holds. */
@@ -46,9 +52,12 @@ void school_window(int32_t as_of, int32_t *first, int32_t *last);
 
 /* Brings urn's register up to date for as_of and returns it (owned by the cache). A school
  * already held for the same academic year is refreshed from the earliest change not yet folded
- * in (only those days are read again); otherwise it is loaded in full. *full says which. */
-int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of, school_reg **out,
-                   bool *full, char *err, size_t errlen) __attribute__((warn_unused_result));
+ * in (only those days are read again); otherwise it is loaded in full. *full says which. The
+ * runs going on when the window begins are carried in from the register before it (for cfg's
+ * qualifying lengths), so the engine's episodes follow the whole register. */
+int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of,
+                   const measures_config *cfg, school_reg **out, bool *full, char *err,
+                   size_t errlen) __attribute__((warn_unused_result));
 
 /* The school's latest change id (0 when none). */
 int school_latest_change(PGconn *conn, uint32_t urn, int64_t *change_id, char *err, size_t errlen)

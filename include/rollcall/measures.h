@@ -87,6 +87,7 @@ typedef struct measures_chars {
 	uint8_t sen;    /* measures_sen */
 	uint8_t care;   /* measures_care */
 	bool pp, fsm, plac, eal;
+	bool boarder; /* boarders are not in the headline population (as at D, like the rest) */
 } measures_chars;
 
 /* Days between admission_day and leaving_day on which the pupil was not on roll: the gap
@@ -114,7 +115,7 @@ typedef struct measures_enrolment {
 	int32_t admission_day; /* first day on roll (of the first spell) */
 	int32_t leaving_day;   /* last day on roll (of the last spell), or MEASURES_NO_DAY */
 	int32_t birth_day;
-	bool boarder;
+	bool boarder;                /* used when the enrolment has no characteristics record */
 	const measures_chars *chars; /* sorted by valid_from; may be NULL when n_chars is 0 */
 	size_t n_chars;
 	const measures_gap *gaps; /* sorted, inside [admission_day, leaving_day]; may be NULL */
@@ -336,6 +337,19 @@ int measures_new(measures **out, const measures_input *in, int32_t as_of,
 
 /* Frees *m and sets it to NULL; NULL-safe. */
 void measures_destroy(measures **m);
+
+/* What a mark (code id on day) does to the runs of §6, by the rule of the conventions above:
+ * skipped (unmarked, invalid on day, or not a possible session), breaks both runs, or extends
+ * the unauthorised (G/N/O/U) or the illness (I) run (and breaks the other). For a caller that
+ * walks the register beyond the sessions it holds (measures_run_carry). */
+typedef enum measures_run_kind {
+	MEASURES_RUN_SKIP = 0,
+	MEASURES_RUN_BREAK,
+	MEASURES_RUN_UNAUTH,
+	MEASURES_RUN_ILL,
+} measures_run_kind;
+
+measures_run_kind measures_code_run_kind(uint8_t code_id, int32_t day);
 
 /* Whether enrolment e is on roll on day (inside its roll dates and in none of its gaps). */
 bool measures_on_roll(const measures *m, size_t e, int32_t day);

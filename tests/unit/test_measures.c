@@ -901,6 +901,27 @@ static void test_spells(void **state)
 	assert_non_null(strstr(err, "gap 0 of enrolment 0"));
 }
 
+/* A boarder is a characteristic like the others: taken as at the as-of day. */
+static void test_boarder_as_at(void **state)
+{
+	static struct fx f;
+
+	fx_standard(&f);
+	size_t e = fx_pupil(&f, "2015-01-01", "2024-09-02", NULL);
+	f.ch[e][0].boarder = true;
+	f.ch[e][1] = (measures_chars){.valid_from = day_of("2024-11-01"), .nc_year = 5, .sex = 'F'};
+	f.en[e].n_chars = 2;
+	fx_marks(&f, e, "2024-09-02A /*60");
+	measures *m = fx_run(&f, "2024-10-31", NULL);
+	assert_true(m->pupils[e].boarder);
+	assert_false(m->pupils[e].in_population[MEASURES_YTD]);
+	measures_destroy(&m);
+	m = fx_run(&f, "2024-11-29", NULL);
+	assert_false(m->pupils[e].boarder);
+	assert_true(m->pupils[e].in_population[MEASURES_YTD]);
+	measures_destroy(&m);
+}
+
 /* ---- runs carried in from before the sessions held ------------------------------------------- */
 
 static void test_carried_runs(void **state)
@@ -1124,7 +1145,7 @@ static void test_population(void **state)
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		fx_standard(&f);
 		size_t e = fx_pupil(&f, cases[i].dob, "2024-09-02", NULL);
-		f.en[e].boarder = cases[i].boarder;
+		f.ch[e][0].boarder = cases[i].boarder;
 		fx_marks(&f, e, cases[i].marks);
 		measures *m = fx_run(&f, "2024-09-06", NULL);
 		const measures_pupil *pu = &m->pupils[e];
@@ -1543,7 +1564,7 @@ static void test_cohorts(void **state)
 		f.ch[p2][1].valid_from = day_of("2024-09-20");
 		f.ch[p2][1].care = MEASURES_CARE_CLA;
 		f.en[p2].n_chars = 2;
-		f.en[p3].boarder = true;
+		f.ch[p3][0].boarder = true;
 		f.ch[p3][0].fsm = true;
 		f.ch[p4][0].fsm = true;
 		f.ch[p4][0].nc_year = MEASURES_NC_R;
@@ -1749,6 +1770,7 @@ int main(void)
 	        cmocka_unit_test(test_attendance_return),
 	        cmocka_unit_test(test_sickness_return),
 	        cmocka_unit_test(test_spells),
+	        cmocka_unit_test(test_boarder_as_at),
 	        cmocka_unit_test(test_carried_runs),
 	        cmocka_unit_test(test_illness_ytd),
 	        cmocka_unit_test(test_roll_dates),
