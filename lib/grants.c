@@ -68,6 +68,7 @@ static const grant_rule rules[] = {
         /* the LA returns: settings (the owner's admin commands) and what each return listed */
         {"TABLE", "la_setting", NULL, "SELECT", "SELECT"},
         {"TABLE", "la_return_item", NULL, "SELECT, INSERT, UPDATE, DELETE", NULL},
+        {"TABLE", "la_return_run", NULL, "SELECT, INSERT, UPDATE", "SELECT"},
         /* maintenance: written only by rollcall_retention */
         {"TABLE", "maintenance_log", NULL, NULL, "SELECT"},
         /* functions: the SECURITY DEFINER ones run as the owner for exactly one role */

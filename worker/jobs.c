@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cohorts.h"
+#include "returns.h"
 #include "rollcall/date.h"
 #include "rollcall/db.h"
 
@@ -120,9 +121,28 @@ static int run_cohorts(const job_env *env, const job *j, char *result, size_t rl
 	return cohorts_run(env, as_of, result, rlen, err, elen);
 }
 
+/* An LA's statutory returns for a month: "la=201 month=2025-10". */
+static int run_la_returns(const job_env *env, const job *j, char *result, size_t rlen, char *err,
+                          size_t elen)
+{
+	char la[8], month[16];
+	char *end;
+	long code;
+
+	if (jobs_arg(j, "la", la, sizeof(la)) < 0 ||
+	    jobs_arg(j, "month", month, sizeof(month)) < 0 || (code = strtol(la, &end, 10)) < 100 ||
+	    code > 999 || *end) {
+		snprintf(err, elen, "la_returns: job arguments '%s' need la=CODE month=YYYY-MM",
+		         j->args);
+		return -EINVAL;
+	}
+	return returns_run(env, (int)code, month, result, rlen, err, elen);
+}
+
 static const job_kind s_kinds[] = {
         {"recompute", true, run_recompute},
         {"cohorts", false, run_cohorts},
+        {"la_returns", false, run_la_returns},
 };
 
 const job_kind *jobs_find(const char *name)

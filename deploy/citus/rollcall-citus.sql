@@ -40,6 +40,8 @@ SELECT create_reference_table('school_key');
 SELECT create_reference_table('benchmark');
 -- Per-LA settings of the statutory returns: one row per local authority, set by an operator.
 SELECT create_reference_table('la_setting');
+-- One row per LA and month a return was generated for: small, written once a month per LA.
+SELECT create_reference_table('la_return_run');
 
 -- 3. Local tables on the coordinator.
 -- The migration ledger: read and written by "rollcall migrate" on the coordinator only.

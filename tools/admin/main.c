@@ -10,21 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rollcall/config.h"
+#include "admin.h"
 #include "rollcall/csvread.h"
 #include "rollcall/date.h"
-#include "rollcall/db.h"
 #include "rollcall/keyfile.h"
 #include "rollcall/queue.h"
 
-typedef struct ctx {
-	rc_config cfg;
-	const char *config_path;
-	PGconn *conn;
-	config_db_role role; /* the role conn is connected as */
-} ctx;
-
-static int usage(FILE *f)
+int usage(FILE *f)
 {
 	fprintf(f,
 	        "Usage: rollcall [-c FILE] COMMAND [ARGS]\n"
@@ -58,6 +50,22 @@ static int usage(FILE *f)
 	        "write\n"
 	        "                                <output_dir>/trust/<as-of>/cohorts.csv and "
 	        "index.html\n"
+	        "  returns (--la CODE | --all) [--month YYYY-MM] [--no-wait] [--timeout SECONDS]\n"
+	        "                                queue the statutory LA returns of the month "
+	        "(default:\n"
+	        "                                the month before today) for one LA or every LA "
+	        "with\n"
+	        "                                trust schools (a termly LA only in December, "
+	        "April\n"
+	        "                                and July), wait for the workers to write\n"
+	        "                                <output_dir>/la/<la_code>/<YYYY-MM>/ and print "
+	        "it\n"
+	        "  la list                       the LAs, their schools and return settings\n"
+	        "  la set CODE [--frequency monthly|termly] [--irregular PERCENT|off]\n"
+	        "         [--junior-intake yes|no] [--standard-transition yes|no] [--contact "
+	        "NAME]\n"
+	        "                                set an LA's return settings (unnamed ones are "
+	        "kept)\n"
 	        "  jobs [--all]                  list queued, running and dead jobs (--all: done "
 	        "too)\n"
 	        "  retention                     the daily register maintenance: make every "
@@ -79,9 +87,9 @@ static int usage(FILE *f)
 	        "rollcalld reads keys at start and on SIGHUP (systemctl reload rollcalld).\n"
 	        "Each command connects with its own [database] key: owner_conninfo (migrate, "
 	        "school\n"
-	        "add/import, key add/revoke, benchmark import, demo), worker_conninfo (report,\n"
-	        "retention), reporting_conninfo (status, jobs and the lists); conninfo when that "
-	        "key\n"
+	        "add/import, key add/revoke, benchmark import, demo, la set), worker_conninfo\n"
+	        "(report, returns, retention), reporting_conninfo (status, jobs and the lists);\n"
+	        "conninfo when that key\n"
 	        "is empty. ROLLCALL_DATABASE_<KEY> overrides a key.\n"
 	        "  -c, --config FILE   configuration file (default /etc/rollcall/rollcall.conf "
 	        "when\n"
@@ -90,9 +98,7 @@ static int usage(FILE *f)
 	return f == stdout ? 0 : 2;
 }
 
-static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int die(const char *fmt, ...)
+int die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -106,7 +112,7 @@ static int die(const char *fmt, ...)
 
 /* Connects as role: a command that changes reference data is the owner's, one that queues or
  * runs maintenance is the worker's, one that only reads is the reporting role's. */
-static int connect_db(ctx *c, config_db_role role)
+int connect_db(ctx *c, config_db_role role)
 {
 	char err[512];
 
@@ -123,7 +129,7 @@ static int connect_db(ctx *c, config_db_role role)
 
 /* Runs a parameterised statement; prints the server's reason on failure (never its DETAIL,
  * which can quote the row). */
-static PGresult *exec(ctx *c, const char *sql, int n, const char *const *params)
+PGresult *exec(ctx *c, const char *sql, int n, const char *const *params)
 {
 	char err[512];
 	PGresult *res = db_params(c->conn, "database", sql, n, params, err, sizeof(err));
@@ -604,8 +610,7 @@ static int cmd_demo(ctx *c, int argc, char **argv)
 	return 0;
 }
 
-/* Waits for job id to end, showing its progress on a terminal. */
-static int wait_job(ctx *c, int64_t id, int timeout_s)
+int wait_job(ctx *c, int64_t id, int timeout_s)
 {
 	char ids[24];
 	const char *p[1] = {ids};
@@ -925,6 +930,10 @@ int main(int argc, char **argv)
 		rc = cmd_jobs(&c, argc, argv);
 	else if (!strcmp(argv[0], "retention"))
 		rc = cmd_retention(&c, argc, argv);
+	else if (!strcmp(argv[0], "returns"))
+		rc = cmd_returns(&c, argc, argv);
+	else if (!strcmp(argv[0], "la"))
+		rc = cmd_la(&c, argc, argv);
 	else if (!strcmp(argv[0], "benchmark"))
 		rc = cmd_benchmark(&c, argc, argv);
 	else if (!strcmp(argv[0], "help"))

@@ -1,0 +1,44 @@
+/* What the admin command's subcommands share: the context (configuration, the connection and
+ * the role it was made as) and the helpers every subcommand uses. Each subcommand is one
+ * function; the LA returns' live in returns_cmd.c. */
+#ifndef ROLLCALL_ADMIN_H
+#define ROLLCALL_ADMIN_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rollcall/config.h"
+#include "rollcall/db.h"
+
+typedef struct ctx {
+	rc_config cfg;
+	const char *config_path;
+	PGconn *conn;
+	config_db_role role; /* the role conn is connected as */
+} ctx;
+
+/* Prints the usage to f; returns 0 for stdout (asked for), 2 otherwise. */
+int usage(FILE *f);
+
+/* Prints "rollcall: <message>" on stderr; returns 1. */
+int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Connects as role: a command that changes reference data is the owner's, one that queues or
+ * runs maintenance is the worker's, one that only reads is the reporting role's. Returns 0, or
+ * 1 after saying why. */
+int connect_db(ctx *c, config_db_role role);
+
+/* Runs a parameterised statement; prints the server's reason on failure (never its DETAIL,
+ * which can quote the row) and returns NULL. */
+PGresult *exec(ctx *c, const char *sql, int n, const char *const *params);
+
+/* Waits for job id to end (woken by the worker's notice), showing its progress on a terminal.
+ * Returns 0 when it is done, 1 when it died or did not end in timeout_s. */
+int wait_job(ctx *c, int64_t id, int timeout_s);
+
+/* rollcall returns ... and rollcall la ... (returns_cmd.c). */
+int cmd_returns(ctx *c, int argc, char **argv);
+int cmd_la(ctx *c, int argc, char **argv);
+
+#endif
