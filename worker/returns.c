@@ -395,8 +395,11 @@ typedef struct school_rows {
 	spell_row *spells;
 	size_t n_spells;
 	int8_t junior, senior; /* the school's most junior and senior year groups */
-	int32_t first_session; /* of the academic year of the period */
-	int32_t last_session;  /* of it, the last open session known */
+	struct {
+		int ay;
+		int32_t first, last; /* the first and last open sessions known of that year */
+	} years[4];                  /* those looked up, for the spells' own academic years */
+	size_t n_years;
 } school_rows;
 
 static void school_rows_free(school_rows *sr)
@@ -466,15 +469,12 @@ static int engine_rows(gather *g, school_rows *sr, char *err, size_t errlen)
 	return 0;
 }
 
-/* The spells entered or deleted in the period, and the year groups and first and last sessions
- * their exceptions need (domain.md §6.3-4). */
+/* The spells entered or deleted in the period, and the year groups their exceptions need
+ * (domain.md §6.3-4). */
 static int spell_rows(gather *g, school_rows *sr, char *err, size_t errlen)
 {
-	char u[16], a[11], b[11], ys[11], ye[11];
-	int32_t ay_first = date_academic_year_start(g->ay);
-	const char *p[5] = {u, date_format(g->r.first, a), date_format(g->r.last, b),
-	                    date_format(ay_first, ys),
-	                    date_format(date_academic_year_start(g->ay + 1) - 1, ye)};
+	char u[16], a[11], b[11];
+	const char *p[3] = {u, date_format(g->r.first, a), date_format(g->r.last, b)};
 	PGresult *res;
 
 	snprintf(u, sizeof(u), "%u", sr->urn);
@@ -526,8 +526,7 @@ static int spell_rows(gather *g, school_rows *sr, char *err, size_t errlen)
 	}
 	PQclear(res);
 
-	/* The school's year groups, and its first and last open sessions of the year (its
-	 * calendar's, or the marked ones'). */
+	/* The school's year groups. */
 	sr->junior = NCYEAR_UNKNOWN;
 	sr->senior = NCYEAR_UNKNOWN;
 	res = query(g->env->conn,
@@ -548,6 +547,28 @@ static int spell_rows(gather *g, school_rows *sr, char *err, size_t errlen)
 			sr->senior = v;
 	}
 	PQclear(res);
+	return 0;
+}
+
+/* The school's first and last open sessions of academic year ay (its calendar's, or the marked
+ * ones'), looked up once per year. */
+static int school_year(gather *g, school_rows *sr, int ay, int32_t *first, int32_t *last, char *err,
+                       size_t errlen)
+{
+	char u[16], ys[11], ye[11];
+	size_t slot;
+	PGresult *res;
+
+	for (size_t i = 0; i < sr->n_years; i++) {
+		if (sr->years[i].ay == ay) {
+			*first = sr->years[i].first;
+			*last = sr->years[i].last;
+			return 0;
+		}
+	}
+	snprintf(u, sizeof(u), "%u", sr->urn);
+	date_format(date_academic_year_start(ay), ys);
+	date_format(date_academic_year_start(ay + 1) - 1, ye);
 	res = query(g->env->conn,
 	            "SELECT coalesce((SELECT min(date) FROM school_session WHERE school_urn = $1"
 	            "   AND open AND date BETWEEN $2 AND $3), (SELECT min(date) FROM mark_version"
@@ -560,9 +581,13 @@ static int spell_rows(gather *g, school_rows *sr, char *err, size_t errlen)
 	            3, (const char *const[]){u, ys, ye}, err, errlen);
 	if (!res)
 		return -EIO;
-	sr->first_session = PQgetisnull(res, 0, 0) ? MEASURES_NO_DAY : atoi(PQgetvalue(res, 0, 0));
-	sr->last_session = PQgetisnull(res, 0, 1) ? MEASURES_NO_DAY : atoi(PQgetvalue(res, 0, 1));
+	*first = PQgetisnull(res, 0, 0) ? MEASURES_NO_DAY : atoi(PQgetvalue(res, 0, 0));
+	*last = PQgetisnull(res, 0, 1) ? MEASURES_NO_DAY : atoi(PQgetvalue(res, 0, 1));
 	PQclear(res);
+	slot = sr->n_years < sizeof(sr->years) / sizeof(sr->years[0]) ? sr->n_years++ : 0;
+	sr->years[slot].ay = ay;
+	sr->years[slot].first = *first;
+	sr->years[slot].last = *last;
 	return 0;
 }
 
@@ -811,14 +836,27 @@ static int school_report_rows(gather *g, school_rows *sr, char *err, size_t errl
 		 * day of the year) and the standard transition (the oldest year group leaving at
 		 * the end of the summer term) are left out unless the LA asks (domain.md §6). */
 		if (sp->kind == LA_NEW_PUPIL && !g->r.junior_intake && yc &&
-		    yc->year == sr->junior && sr->junior != NCYEAR_UNKNOWN &&
-		    sp->admission == sr->first_session)
-			continue;
+		    yc->year == sr->junior && sr->junior != NCYEAR_UNKNOWN) {
+			int32_t first, last;
+
+			rc = school_year(g, sr, date_academic_year(sp->admission), &first, &last,
+			                 err, errlen);
+			if (rc)
+				break;
+			if (sp->admission == first)
+				continue;
+		}
 		if (sp->kind == LA_DELETION && !g->r.standard_transition && yc &&
-		    yc->year == sr->senior && sr->senior != NCYEAR_UNKNOWN &&
-		    sr->last_session != MEASURES_NO_DAY && sp->leaving >= sr->last_session &&
-		    date_academic_year(sp->leaving) == date_academic_year(sr->last_session))
-			continue;
+		    yc->year == sr->senior && sr->senior != NCYEAR_UNKNOWN) {
+			int32_t first, last;
+
+			rc = school_year(g, sr, date_academic_year(sp->leaving), &first, &last, err,
+			                 errlen);
+			if (rc)
+				break;
+			if (last != MEASURES_NO_DAY && sp->leaving >= last)
+				continue;
+		}
 		row = row_new(g, sp->kind, sr->s);
 		if (!row) {
 			rc = -ENOMEM;
