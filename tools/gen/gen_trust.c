@@ -10,6 +10,7 @@
 #include "gen_names.h"
 #include "gen_out.h"
 #include "gen_rng.h"
+#include "rollcall/columns.h"
 #include "rollcall/date.h"
 
 /* Nominal sizes before scaling to --pupils, and the per-class sizes. */
@@ -241,12 +242,18 @@ int trust_write_calendar(const gen_trust *t, const gen_school *s, const char *pa
 
 	if (rc != 0)
 		return rc;
-	out_str(&o, "date,session,open\n");
+	static const char *const term[] = {"", "autumn", "spring", "summer"};
+	char head[64];
+
+	columns_header(columns_calendar, COL_S_N, head, sizeof(head));
+	out_str(&o, head);
 	for (int i = 0; i < t->year.ndays; i++) {
 		for (int h = 0; h < 2; h++) {
 			out_date(&o, t->year.day[i]);
 			out_str(&o, h == 0 ? ",AM," : ",PM,");
-			out_str(&o, s->open[2 * i + h] ? "Y\n" : "N\n");
+			out_str(&o, s->open[2 * i + h] ? "Y," : "N,");
+			out_str(&o, term[t->year.term[i] <= 3 ? t->year.term[i] : 0]);
+			out_char(&o, '\n');
 		}
 	}
 	return out_close(&o, err, errlen);
