@@ -212,9 +212,23 @@ static void draw_spell(const gen_trust *t, const gen_school *s, gen_pupil *p)
 
 	rng_init(&r, t->opt.seed, GEN_RNG_SPELL, ((uint64_t)s->urn << 32) | p->id);
 	p->entered = p->admitted;
+	/* This year's intake is admitted on the school's first session of the year (the days
+	 * before it are closed, so no mark moves). */
+	bool joiner = p->admitted != date_from_ymd(date_academic_year(p->admitted), 9, 1);
+
+	if (p->admitted == date_from_ymd(t->year.ay, 9, 1)) {
+		for (int i = 0; i < t->year.ndays; i++) {
+			if (s->open[2 * i] || s->open[2 * i + 1]) {
+				if (t->year.day[i] >= p->admitted)
+					p->admitted = t->year.day[i];
+				break;
+			}
+		}
+	}
+	p->entered = p->admitted;
 	p->prev[0] = p->dest[0] = 255;
 	p->dest_start = INT32_MAX;
-	if (p->admitted != date_from_ymd(date_academic_year(p->admitted), 9, 1)) {
+	if (joiner) {
 		p->entered -= rng_range(&r, 0, 7);
 		if (rng_chance(&r, 0.8)) {
 			p->prev[0] = (uint8_t)rng_range(&r, 0, (int)names_syllable_head.n - 1);
