@@ -591,13 +591,15 @@ static int school_year(gather *g, school_rows *sr, int ay, int32_t *first, int32
 	return 0;
 }
 
-/* The comment of the latest mark of an episode (its G/N/O/U sessions from start up to until)
- * that has one: its last known cause (domain.md §6). Reads the current marks of those days. */
+/* The comment of the latest mark of an episode (its G/N/O/U sessions from the start day up to
+ * its last session, until) that has one: its last known cause (domain.md §6). Reads the current
+ * marks of those sessions. */
 static int episode_cause(gather *g, const school_rows *sr, int64_t pupil_id, int32_t start,
-                         int32_t until, char **out, char *err, size_t errlen)
+                         const measures_session *until, char **out, char *err, size_t errlen)
 {
 	char u[16], id[24], a[11], b[11];
-	const char *p[4] = {u, id, date_format(start, a), date_format(until, b)};
+	const char *p[5] = {u, id, date_format(start, a), date_format(until->day, b),
+	                    until->pm ? "1" : "0"};
 	PGresult *res;
 
 	*out = NULL;
@@ -607,9 +609,10 @@ static int episode_cause(gather *g, const school_rows *sr, int64_t pupil_id, int
 	            "SELECT date - date '1970-01-01', code, comment FROM (SELECT DISTINCT ON"
 	            " (date, session) date, session, code, comment FROM mark_version"
 	            " WHERE school_urn = $1 AND pupil_id = $2::integer AND date BETWEEN $3 AND $4"
+	            "  AND (date < $4 OR session <= $5::smallint)"
 	            " ORDER BY date, session, version DESC) cur"
 	            " WHERE comment <> '' ORDER BY date DESC, session DESC",
-	            4, p, err, errlen);
+	            5, p, err, errlen);
 	if (!res)
 		return -EIO;
 	for (int i = 0; i < PQntuples(res) && !*out; i++) {
@@ -740,9 +743,6 @@ static int school_report_rows(gather *g, school_rows *sr, char *err, size_t errl
 		const measures_pupil *pu = &sr->m->pupils[ep->enrolment];
 		const ident *p = ident_find(&d, pu->pupil_id);
 		la_row *row = row_new(g, LA_ATTENDANCE, sr->s);
-		int32_t until = ep->end_day == MEASURES_NO_DAY || ep->end_day > sr->as_of
-		                        ? sr->as_of
-		                        : ep->end_day - 1;
 		char *cause = NULL;
 
 		if (!row || !p) {
@@ -754,8 +754,8 @@ static int school_report_rows(gather *g, school_rows *sr, char *err, size_t errl
 		if (rc == 0)
 			rc = person_cells(&d, row, p, ep->qualified_day);
 		if (rc == 0 && !open)
-			rc = episode_cause(g, sr, pu->pupil_id, ep->start_day, until, &cause, err,
-			                   errlen);
+			rc = episode_cause(g, sr, pu->pupil_id, ep->start_day,
+			                   &sr->m->sessions[ep->last], &cause, err, errlen);
 		if (rc == 0) {
 			rc |= cell(row, LA_A_REASON, "CONTINUOUS_UNAUTHORISED");
 			rc |= cell_day(row, LA_A_START, ep->start_day);

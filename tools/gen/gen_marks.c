@@ -850,8 +850,8 @@ static void write_amendment(gen_out *o, const school_ctx *x, const amendment *a)
 	out_str(o, ",\n");
 }
 
-/* The cause a register note gives for an absence (marks.csv comment), the same through a
- * pupil's week so a run has one cause; about half the absences carry one. NULL: none. */
+/* The cause a register note gives for an absence (marks.csv comment), the same for both
+ * sessions of a day; about half the absences carry one. NULL: none. */
 static const char *mark_comment(const school_ctx *x, long p, int d, int k)
 {
 	static const char *const unauth[] = {
@@ -866,7 +866,7 @@ static const char *mark_comment(const school_ctx *x, long p, int d, int k)
 	if (k != K_N && k != K_O && k != K_G && k != K_I)
 		return NULL;
 	h = rng_hash(x->t->opt.seed + GEN_RNG_COMMENT, ((uint64_t)x->s->urn << 32) | (uint64_t)p,
-	             (uint64_t)(d / 5));
+	             (uint64_t)d);
 	if (h & 1)
 		return NULL;
 	h >>= 1;
