@@ -4,6 +4,7 @@
 # harness's t_owner, t_daemon, t_worker and t_reporting). Everything it makes stays in
 # ./demo-output/ (the cluster is stopped and removed at the end; the exports, spool, keys and
 # logs are kept).
+# The workers write the trust cohort breakdown and every LA's returns for each month covered.
 # Options: --pupils N (default 3000), --schools N (6), --from DATE, --to DATE (autumn 2025).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,6 +68,13 @@ for i in 1 2; do
 	RC_EXTRA_PIDS="${RC_EXTRA_PIDS:-} $!"
 done
 "$RC_BIN_ADMIN" report cohorts --timeout 600 | tee "$OUT/report.txt"
+echo "==> every LA's statutory returns for each month the register covers (rollcall returns --all)"
+month=${FROM:0:7}
+: >"$OUT/returns.txt"
+while [[ ! "$month" > "${TO:0:7}" ]]; do
+	"$RC_BIN_ADMIN" returns --all --month "$month" --timeout 600 | tee -a "$OUT/returns.txt"
+	month=$(date -d "$month-01 +1 month" +%Y-%m)
+done
 "$RC_BIN_ADMIN" jobs --all | tail -n 4
 for p in $RC_EXTRA_PIDS; do kill -TERM "$p"; wait "$p" || true; done
 RC_EXTRA_PIDS=
@@ -77,6 +85,8 @@ asof=$(sed -n 's|.*/trust/\([0-9-]*\)/cohorts.csv.*|\1|p' "$OUT/report.txt")
 echo "==> done. Files:"
 echo "   trust breakdown:  $OUT/output/trust/$asof/index.html"
 echo "                     $OUT/output/trust/$asof/cohorts.csv"
+echo "   LA returns:       (index.html and the four returns' CSVs in each folder)"
+sed -n 's|^job [0-9]* done: \(.*\) (.*|                     \1|p' "$OUT/returns.txt"
 echo "   exports:          $OUT/trust/<urn>/{pupils,contacts,marks,calendar}.csv"
 echo "   school keys:      $OUT/trust/keys/"
 echo "   per-school status $OUT/status.txt"

@@ -13,7 +13,7 @@
 #include "rollcall/validate.h"
 
 /* "YYYY-MM" of the calendar month before today. */
-static void previous_month(char out[8])
+static void previous_month(char out[24])
 {
 	int y, m, d;
 
@@ -22,7 +22,7 @@ static void previous_month(char out[8])
 		m = 12;
 		y--;
 	}
-	snprintf(out, 8, "%04d-%02d", y, m);
+	snprintf(out, 24, "%04d-%02d", y, m);
 }
 
 static bool valid_month(const char *s, int *month)
@@ -51,7 +51,7 @@ int cmd_returns(ctx *c, int argc, char **argv)
 	        {"month", required_argument, NULL, 'm'},   {"no-wait", no_argument, NULL, 'n'},
 	        {"timeout", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
 	const char *la = NULL;
-	char month[8], err[512], code[8];
+	char month[24], err[512], code[8];
 	bool all = false, nowait = false, given = false;
 	int timeout = 1800, o, mon, rc = 0, queued = 0;
 	int64_t *ids = NULL;
@@ -210,7 +210,7 @@ static int la_set(ctx *c, int argc, char **argv)
 	                                     {"contact", required_argument, NULL, 'c'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *p[7] = {NULL};
-	char bps[16];
+	char bps[24];
 	long bp;
 	bool yn;
 	int o;
