@@ -64,8 +64,9 @@ struct ingest {
 	size_t in_writers;  /* batches handed to writers and not yet in done */
 	size_t marks_in_writers;
 	bool stop;
-	int donefd;      /* eventfd: done has batches */
-	wire_pool *pool; /* arena chunks, reused batch after batch */
+	int donefd;         /* eventfd: done has batches */
+	wire_pool *pool;    /* arena chunks, reused batch after batch */
+	char endpoint[256]; /* what the router is bound to */
 };
 
 static uint64_t now_ms(void)
@@ -365,6 +366,12 @@ int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
 		rc = -EADDRINUSE;
 		goto fail;
 	}
+	{
+		size_t len = sizeof(in->endpoint);
+
+		if (zmq_getsockopt(in->router, ZMQ_LAST_ENDPOINT, in->endpoint, &len) != 0)
+			snprintf(in->endpoint, sizeof(in->endpoint), "%s", cfg->listen);
+	}
 	*out = in;
 	return 0;
 fail:
@@ -412,6 +419,11 @@ void ingest_destroy(ingest **inp)
 	free(in->routes);
 	free(in);
 	*inp = NULL;
+}
+
+const char *ingest_endpoint(const ingest *in)
+{
+	return in->endpoint;
 }
 
 void ingest_get_stats(ingest *in, ingest_stats *st)

@@ -36,6 +36,10 @@ int ingest_reload_keys(ingest *in, char *err, size_t errlen) __attribute__((warn
 
 void ingest_get_stats(ingest *in, ingest_stats *st);
 
+/* The endpoint the socket is bound to, as ZeroMQ reports it (ZMQ_LAST_ENDPOINT): with a
+ * wildcard port such as tcp://127.0.0.1:* it names the port the system chose. */
+const char *ingest_endpoint(const ingest *in);
+
 /* Closes the socket (unsent acks are dropped: clients resend and get DUPLICATE) and frees
  * everything; NULL-safe. */
 void ingest_destroy(ingest **in);

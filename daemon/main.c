@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	watchdog_ms = notify_watchdog_usec() / 2000;
-	log_info("rollcalld: listening on %s", cfg.listen);
+	log_info("rollcalld: listening on %s", ingest_endpoint(in));
 	notify_ready();
 	report_status(in);
 

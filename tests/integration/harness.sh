@@ -122,23 +122,12 @@ rc_roles() {
 # psql_val SQL: one value.
 psql_val() { psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"; }
 
-rc_free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	rc_fail "no free port"
-}
-
-# rc_configure: migrate, server key, configuration file $T/rollcall.conf.
+# rc_configure: migrate, server key, configuration file $T/rollcall.conf. The daemon binds a
+# port of the system's choosing (no probing for a free one: another test could take it between
+# the probe and the bind); daemon_start reads the port it got and writes it into the file.
 rc_configure() {
 	"$RC_BIN_ADMIN" migrate >/dev/null
-	RC_PORT=$(rc_free_port)
-	RC_ENDPOINT="tcp://127.0.0.1:$RC_PORT"
+	RC_ENDPOINT="tcp://127.0.0.1:*"
 	mkdir -p "$T/keys" "$T/spool" "$T/out"
 	RC_SERVER_KEY=$("$RC_BIN_ADMIN" key new --out "$T/keys/server.key")
 	cat >"$T/rollcall.conf" <<-EOF
@@ -162,12 +151,22 @@ rc_configure() {
 	export RC_CONF="$T/rollcall.conf"
 }
 
-# daemon_start [args]: rollcalld under sdwatch; returns once READY=1 was sent.
+# daemon_start [args]: rollcalld under sdwatch; returns once READY=1 was sent. The endpoint the
+# daemon reports it is bound to becomes RC_ENDPOINT (and RC_PORT), the push endpoint of
+# $RC_CONF and its listen endpoint, so a restarted daemon comes back on the same port.
 daemon_start() {
 	: >"$T/notify.log"
 	"$RC_SDWATCH" "$T/notify.log" "$RC_BIN_DAEMON" -c "$RC_CONF" "$@" >>"$T/daemon.log" 2>&1 &
 	RC_DAEMON_PID=$!
 	rc_wait_for "$T/notify.log" '^READY=1' 30 "rollcalld READY=1"
+	RC_ENDPOINT=$(sed -n 's/.*rollcalld: listening on \(tcp:[^ ]*\).*/\1/p' "$T/daemon.log" | tail -n 1)
+	case "$RC_ENDPOINT" in
+	tcp://*:[0-9]*) ;;
+	*) rc_fail "rollcalld did not report the endpoint it is bound to (got '$RC_ENDPOINT')" ;;
+	esac
+	RC_PORT=${RC_ENDPOINT##*:}
+	sed -i -e "s|^listen = .*|listen = $RC_ENDPOINT|" -e "s|^endpoint = .*|endpoint = $RC_ENDPOINT|" "$RC_CONF"
+	export RC_ENDPOINT RC_PORT
 }
 
 # daemon_stop: SIGTERM, then wait for it to end (bounded).
