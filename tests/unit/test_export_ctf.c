@@ -1,4 +1,4 @@
-/* Unit tests for export_ctf.c: the three sample CTFs in shared/samples/ctf and synthetic CTFs
+/* Unit tests for export_ctf.c: the three fixture CTFs in tests/fixtures/ctf and synthetic CTFs
  * (written into a temporary directory) with FSM/SEN history, contacts and <AttendSessions>. */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,8 +16,8 @@
 #include "export.h"
 #include "rollcall/date.h"
 
-#ifndef CTF_SAMPLES_DIR
-#error "CTF_SAMPLES_DIR must name shared/samples/ctf"
+#ifndef CTF_FIXTURES_DIR
+#error "CTF_FIXTURES_DIR must name tests/fixtures/ctf"
 #endif
 
 /* ---- a sink that keeps deep copies of everything it is given ---- */
@@ -157,12 +157,12 @@ static void test_samples(void **state)
 {
 	const sample_case cases[] = {
 	        /* one pupil with FSM and SEN history: four states, then four contacts */
-	        {"gryphon_y12.xml", 136294, ymd(2020, 6, 19), "PPPPCCCC", 0, NULL, 0, NULL},
+	        {"secondary_history.xml", 139003, ymd(2024, 6, 19), "PPPPCCCC", 0, NULL, 0, NULL},
 	        /* the second pupil's check letter is wrong: neither it nor its three contacts go */
-	        {"gryphon_y7_2_students.xml", 113799, ymd(2020, 4, 29), "PCCCC", 1, "U865346313703",
-	         260, "check letter is U, expected R"},
-	        {"gryphon_y7_partial.xml", 123818, ymd(2020, 4, 30), "", 1, "J933207636549", 24,
-	         "check letter is J, expected T"},
+	        {"primary_two_pupils.xml", 139001, ymd(2024, 4, 29), "PCCCC", 1, "A838120300112",
+	         169, "check letter is A, expected K"},
+	        {"partial_bad_upn.xml", 139002, ymd(2024, 4, 30), "", 1, "A933120700549", 26,
+	         "check letter is A, expected L"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const sample_case *tc = &cases[i];
@@ -172,7 +172,7 @@ static void test_samples(void **state)
 		export_sink sink = rec_sink(&r);
 
 		print_message("sample %s\n", tc->file);
-		snprintf(path, sizeof(path), "%s/%s", CTF_SAMPLES_DIR, tc->file);
+		snprintf(path, sizeof(path), "%s/%s", CTF_FIXTURES_DIR, tc->file);
 		assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), 0);
 		assert_int_equal(info.school_urn, tc->urn);
 		assert_int_equal(info.exported_on, tc->exported_on);
@@ -192,7 +192,7 @@ static void test_samples(void **state)
 	}
 }
 
-/* Field by field on the samples, without copying their personal data into this file. */
+/* Field by field on the fixtures (tests/fixtures/ctf, shaped like real CTFs, all invented). */
 static void test_sample_details(void **state)
 {
 	const struct {
@@ -200,10 +200,10 @@ static void test_sample_details(void **state)
 		bool fsm;
 		const char *sen;
 	} y12_history[] = {
-	        {ymd(2012, 10, 10), true, "N"}, /* FSM starts */
-	        {ymd(2013, 4, 2), false, "N"},  /* the day after FSMendDate */
-	        {ymd(2015, 3, 10), false, "K"}, /* SEN support */
-	        {ymd(2016, 7, 10), false, "N"}, /* SEN ends (EndDate 07-09) and N starts */
+	        {ymd(2016, 10, 10), true, "N"}, /* FSM starts */
+	        {ymd(2017, 4, 2), false, "N"},  /* the day after FSMendDate */
+	        {ymd(2019, 3, 10), false, "K"}, /* SEN support */
+	        {ymd(2020, 7, 10), false, "N"}, /* SEN ends (EndDate 07-09) and N starts */
 	};
 	const uint32_t priorities[] = {3, 1, 2, 4};
 	const bool lives_with[] = {false, true, true, false};
@@ -212,20 +212,20 @@ static void test_sample_details(void **state)
 	rec r;
 	export_sink sink = rec_sink(&r);
 
-	snprintf(path, sizeof(path), "%s/gryphon_y12.xml", CTF_SAMPLES_DIR);
+	snprintf(path, sizeof(path), "%s/secondary_history.xml", CTF_FIXTURES_DIR);
 	assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), 0);
 	assert_int_equal(r.npupils, 4);
 	for (size_t k = 0; k < 4; k++) {
 		const Rollcall__Pupil *p = r.pupils[k];
 
-		assert_string_equal(p->upn, "Z801209809069");
-		assert_int_equal(p->line, 23);
+		assert_string_equal(p->upn, "G938120500071");
+		assert_int_equal(p->line, 25);
 		assert_true(p->has_effective_from);
 		assert_int_equal(p->effective_from, y12_history[k].from);
 		assert_true(p->has_fsm);
 		assert_int_equal(p->fsm, y12_history[k].fsm);
 		assert_string_equal(p->sen, y12_history[k].sen);
-		assert_int_equal(p->admission_date, ymd(2018, 10, 3)); /* URN 136294 in history */
+		assert_int_equal(p->admission_date, ymd(2022, 10, 3)); /* URN 139003 in history */
 		assert_false(p->has_leaving_date);
 		assert_string_equal(p->sex, "F");
 		assert_string_equal(p->nc_year, "11");
@@ -259,14 +259,14 @@ static void test_sample_details(void **state)
 
 	/* no history at all: one Pupil, no effective_from, FSM and SEN unknown */
 	sink = rec_sink(&r);
-	snprintf(path, sizeof(path), "%s/gryphon_y7_2_students.xml", CTF_SAMPLES_DIR);
+	snprintf(path, sizeof(path), "%s/primary_two_pupils.xml", CTF_FIXTURES_DIR);
 	assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), 0);
 	assert_int_equal(r.npupils, 1);
-	assert_string_equal(r.pupils[0]->upn, "G335311012004");
+	assert_string_equal(r.pupils[0]->upn, "A838120300104");
 	assert_false(r.pupils[0]->has_effective_from);
 	assert_false(r.pupils[0]->has_fsm);
 	assert_null(r.pupils[0]->sen);
-	assert_int_equal(r.pupils[0]->admission_date, ymd(2020, 2, 24));
+	assert_int_equal(r.pupils[0]->admission_date, ymd(2024, 2, 24));
 	assert_true(r.pupils[0]->has_eal && !r.pupils[0]->eal); /* first language ENG */
 	assert_non_null(r.pupils[0]->address_line2);            /* Locality */
 	rec_free(&r);
