@@ -81,6 +81,8 @@ static const grant_rule rules[] = {
         {"FUNCTION", "rollcall_ensure_year(integer)", "EXECUTE", NULL, NULL},
         {"FUNCTION", "rollcall_ensure_years()", NULL, NULL, NULL},
         {"FUNCTION", "rollcall_retention()", NULL, "EXECUTE", NULL},
+        /* school_key's statement trigger (migration 030): fired, never called */
+        {"FUNCTION", "school_key_notify()", NULL, NULL, NULL},
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
