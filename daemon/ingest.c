@@ -39,6 +39,11 @@
  * the main thread reads as fast as messages come, so a few are enough, and a connection can
  * make the daemon hold no more than (RCVHWM + 2) * max_message_bytes before it is read. */
 #define RCVHWM 4
+/* ZeroMQ checks its size limit on the frame as it travels, which CURVE makes 33 bytes larger
+ * than the message ("\x07MESSAGE", an 8-byte nonce, a 16-byte MAC and a flags byte): the limit
+ * is set that much higher, so a message of exactly max_message_bytes is read, and one byte more
+ * is not. */
+#define CURVE_ENVELOPE 33
 /* Connections waiting to send a batch again (a stale one is forgotten after STREAK_MAX_MS). */
 #define STREAKS_MAX   4096
 #define STREAK_MAX_MS (10 * 60 * 1000)
@@ -522,7 +527,7 @@ int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
 	ingest *in = calloc(1, sizeof(*in));
 	keypair kp;
 	int rc, on = 1, linger = 0, hwm = RCVHWM;
-	int64_t maxmsg = cfg->max_message_bytes;
+	int64_t maxmsg = (int64_t)cfg->max_message_bytes + CURVE_ENVELOPE;
 
 	*out = NULL;
 	if (!in)
@@ -829,7 +834,7 @@ static int receive_one(ingest *in, ingest_batch **out)
 	char err[256];
 	size_t size;
 	bool admitted;
-	int rc, more;
+	int rc, more, peeked;
 
 	*out = NULL;
 	zmq_msg_init(&id);
@@ -863,7 +868,14 @@ static int receive_one(ingest *in, ingest_batch **out)
 	size = zmq_msg_size(&body);
 
 	/* What an answer needs (the id, the school) is read before anything is decoded. */
-	if (wire_batch_peek(data, size, &ib->peek) < 0) {
+	peeked = wire_batch_peek(data, size, &ib->peek);
+	if (size > (size_t)in->cfg->max_message_bytes) {
+		/* Only if ZeroMQ's envelope were smaller than CURVE_ENVELOPE. */
+		refuse(in, ib, "message of %zu bytes is over max_message_bytes (%d)", size,
+		       in->cfg->max_message_bytes);
+		goto out;
+	}
+	if (peeked < 0) {
 		refuse(in, ib, "not a Batch message");
 		goto out;
 	}
