@@ -93,6 +93,7 @@ pg_start() {
 	# As in production (README): the server's own log keeps no DETAIL lines, which quote rows.
 	opts="$opts -c log_error_verbosity=terse"
 	for o in "$@"; do opts="$opts -c $o"; done
+	RC_PG_OPTS=$opts
 	rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -o "$opts" -w -t 60 start >/dev/null \
 		|| { tail -n 20 "$T/pg/log" >&2; rc_fail "PostgreSQL did not start"; }
 	export PGHOST="$T/pg" PGPORT=5432 PGUSER=postgres PGDATABASE=rollcall
@@ -117,6 +118,30 @@ rc_roles() {
 	psql -X -q -v ON_ERROR_STOP=1 -c "GRANT rollcall_daemon TO t_daemon" \
 		-c "GRANT rollcall_worker TO t_worker" -c "GRANT rollcall_reporting TO t_reporting" \
 		>/dev/null || rc_fail "cannot grant the group roles to the test logins"
+}
+
+# pg_stop [MODE]: stops the cluster (fast by default: sessions are ended, as at a restart).
+pg_stop() {
+	rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -m "${1:-fast}" -w -t 60 stop >/dev/null \
+		|| rc_fail "PostgreSQL did not stop"
+}
+
+# pg_resume: starts the cluster pg_start made again, with the same settings.
+pg_resume() {
+	rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -o "$RC_PG_OPTS" -w -t 60 start >/dev/null \
+		|| { tail -n 20 "$T/pg/log" >&2; rc_fail "PostgreSQL did not start again"; }
+}
+
+# rc_wait_new FILE REGEX SECONDS [WHAT]: like rc_wait_for, for a line written after
+# rc_mark FILE was called.
+rc_mark() { RC_MARK_LINES=$(wc -l <"$1" 2>/dev/null || echo 0); }
+rc_wait_new() {
+	local file=$1 re=$2 secs=$3 what=${4:-$2}
+	local end=$((SECONDS + secs))
+	until tail -n +"$((RC_MARK_LINES + 1))" "$file" 2>/dev/null | grep -qE -- "$re"; do
+		[ $SECONDS -lt $end ] || rc_fail "waited ${secs}s for '$what' in $file"
+		sleep 0.05
+	done
 }
 
 # psql_val SQL: one value.
