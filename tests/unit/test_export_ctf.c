@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -641,8 +642,20 @@ static void test_refused(void **state)
 	        {"<CTfile><Header></CTfile>\n", -EINVAL, "bad.xml:1: not well-formed XML"},
 	        {"", -EINVAL, "not well-formed XML"},
 	        {"<?xml version=\"1.0\"?>\n<Other/>\n", -EINVAL, "not a CTF"},
+	        /* no entity is ever declared in a CTF: external, general or parameter */
 	        {"<!DOCTYPE CTfile [<!ENTITY x SYSTEM \"http://127.0.0.1:9/x\">]>\n"
 	         "<CTfile><Header>&x;</Header></CTfile>\n",
+	         -EINVAL, "bad.xml:1: declares an entity (<!ENTITY>), which a CTF never does"},
+	        {"<?xml version=\"1.0\"?>\n<!DOCTYPE CTfile [\n<!ENTITY % p "
+	         "\"x\">\n]>\n<CTfile/>\n",
+	         -EINVAL, "bad.xml:3: declares an entity"},
+	        {"<!DOCTYPE CTfile [<!ENTITY a \"aaaa\">]><CTfile><Header>&a;&a;</Header></CTfile>",
+	         -EINVAL, "bad.xml:1: declares an entity"},
+	        /* an undeclared entity is not well-formed */
+	        {"<CTfile><Header>&nope;</Header></CTfile>\n", -EINVAL, "not well-formed XML"},
+	        /* an external DTD is not fetched: the file is read as it is */
+	        {"<!DOCTYPE CTfile SYSTEM \"http://127.0.0.1:9/ctf.dtd\">\n<CTfile><Header/>"
+	         "</CTfile>\n",
 	         0, ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -673,12 +686,57 @@ static void test_refused(void **state)
 	}
 }
 
+/* Entity amplification: a 110 KB file whose one entity is referenced 20,000 times would
+ * expand to 1 GB (libxml2 2.9.14's own check catches only deep nesting, as in billion
+ * laughs). It is refused at the declaration, and reading it costs next to no memory. */
+static void test_amplification(void **state)
+{
+	static const char laughs_head[] = "<?xml version=\"1.0\"?>\n<!DOCTYPE CTfile [\n";
+	size_t big = 50000, refs = 20000;
+	char *text = malloc(big + 3 * refs + 512), *o = text, path[512], err[256];
+	struct rusage before, after;
+	export_info info;
+	rec r;
+	export_sink sink = rec_sink(&r);
+
+	assert_non_null(text);
+	o += sprintf(o, "%s<!ENTITY a \"", laughs_head);
+	memset(o, 'A', big);
+	o += big;
+	o += sprintf(o, "\">\n]>\n<CTfile><Header><SourceSchool><URN>123456</URN></SourceSchool>"
+	                "</Header><CTFpupilData><Pupil><UPN>");
+	for (size_t i = 0; i < refs; i++)
+		o += sprintf(o, "&a;");
+	sprintf(o, "</UPN></Pupil></CTFpupilData></CTfile>\n");
+	write_temp(path, sizeof(path), "quadratic.xml", text);
+	free(text);
+	assert_int_equal(getrusage(RUSAGE_SELF, &before), 0);
+	assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), -EINVAL);
+	assert_int_equal(getrusage(RUSAGE_SELF, &after), 0);
+	print_message("%s; peak RSS grew by %ld KiB\n", err, after.ru_maxrss - before.ru_maxrss);
+	assert_string_equal(err, "quadratic.xml:3: declares an entity (<!ENTITY>), which a CTF "
+	                         "never does: refused, as entities can expand without bound");
+	assert_true(after.ru_maxrss - before.ru_maxrss < 32 * 1024);
+	assert_string_equal(r.order, "");
+	rec_free(&r);
+	remove_temp(path);
+
+	/* A file over the size budget is refused unread (a sparse file: no disk is used). */
+	write_temp(path, sizeof(path), "huge.xml", "<CTfile/>");
+	assert_int_equal(truncate(path, (off_t)257 << 20), 0);
+	sink = rec_sink(&r);
+	assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), -EFBIG);
+	assert_string_equal(err, "huge.xml: 269484032 bytes, more than the 256 MiB a CTF may be");
+	rec_free(&r);
+	remove_temp(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_samples),   cmocka_unit_test(test_sample_details),
 	        cmocka_unit_test(test_synthetic), cmocka_unit_test(test_header),
-	        cmocka_unit_test(test_refused),
+	        cmocka_unit_test(test_refused),   cmocka_unit_test(test_amplification),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
