@@ -780,6 +780,7 @@ static void handle_ack(sender *s, const void *data, size_t len, uint64_t now)
 		break;
 	default: /* RETRY, or a status this client does not know: nothing was committed */
 		s->res.retried++;
+		log_ack(s, s->inflight[i], a); /* acks.log shows why it was sent again */
 		s->inflight[i]->due_ms = retry_due(s, s->inflight[i], a, now);
 		break;
 	}
