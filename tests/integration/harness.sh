@@ -224,6 +224,45 @@ push() {
 	set -e
 }
 
+# rc_daemon_pid: the PID of rollcalld itself (RC_DAEMON_PID is sdwatch's).
+rc_daemon_pid() { pgrep -P "$RC_DAEMON_PID" rollcalld; }
+
+# rc_daemon_mib FIELD: rollcalld's VmRSS or VmHWM (peak) in MiB.
+rc_daemon_mib() { awk -v f="$1:" '$1 == f { print int($2 / 1024) }' "/proc/$(rc_daemon_pid)/status"; }
+
+# rc_register_check DIR...: the register against the source exports DIR (one folder per
+# school, named by URN, as rollcall-gen writes them). Every row of marks.csv must be one mark
+# version (nothing lost, nothing doubled), every pupils.csv row a pupil, and the current marks
+# must match row for row: a checksum of (URN, UPN, date, session, code, minutes late), the
+# expected one computed here from the CSV files with awk (a session's last row wins), the
+# actual one from mark_current joined to pupil.
+rc_register_check() {
+	local urns="" rows pupils expected actual ncur d
+	for d in "$@"; do urns="$urns${urns:+,}$(basename "$d")"; done
+	rows=$(for d in "$@"; do tail -n +2 "$d/marks.csv"; done | wc -l)
+	pupils=$(for d in "$@"; do tail -n +2 "$d/pupils.csv"; done | wc -l)
+	expected=$(for d in "$@"; do
+		awk -F, -v urn="$(basename "$d")" '
+			FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+			{ v[urn "," $col["upn"] "," $col["date"] "," $col["session"]] = $col["code"] "," $col["minutes_late"] }
+			END { for (k in v) print k "," v[k] }' "$d/marks.csv"
+	done | LC_ALL=C sort)
+	actual=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -c "select m.school_urn || ',' || p.upn || ','
+		|| to_char(m.date, 'YYYY-MM-DD') || ',' || case m.session when 0 then 'AM' else 'PM' end
+		|| ',' || m.code || ',' || coalesce(m.minutes_late::text, '')
+		from mark_current m join pupil p using (school_urn, pupil_id)
+		where m.school_urn in ($urns)" | LC_ALL=C sort)
+	ncur=$(printf '%s\n' "$expected" | grep -c . || true)
+	assert_eq "$(psql_val "select count(*) from mark_version where school_urn in ($urns)")" "$rows" \
+		"register: one version per marks.csv row"
+	assert_eq "$(psql_val "select count(*) from pupil where school_urn in ($urns)")" "$pupils" \
+		"register: one pupil per pupils.csv row"
+	assert_eq "$(printf '%s\n' "$actual" | grep -c . || true)" "$ncur" "register: current marks"
+	assert_eq "$(printf '%s\n' "$actual" | sha256sum | cut -c1-16)" \
+		"$(printf '%s\n' "$expected" | sha256sum | cut -c1-16)" \
+		"register: checksum of the current marks against the exports"
+}
+
 assert_eq() {
 	if [ "$1" != "$2" ]; then
 		rc_fail "${3:-assertion}: got '$1', expected '$2'"

@@ -9,9 +9,10 @@
  *   MODE garbage N           N random bytes
  *   MODE frames              a two-frame message
  *   MODE empties N           a batch with N empty marks (decode-budget test)
- *   MODE flood URN MARKS SECONDS  batches of MARKS marks for URN as fast as the socket takes
- *                            them, never waiting for an answer nor sending one again, for
- *                            SECONDS; prints "sent=N accepted=N retry=N refused=N"
+ *   MODE flood URN MARKS SECONDS [STOPFILE]  batches of MARKS marks for URN as fast as the
+ *                            socket takes them, never waiting for an answer nor sending one
+ *                            again, for SECONDS or until STOPFILE exists; prints
+ *                            "sent=N accepted=N retry=N refused=N"
  * Prints "status=<STATUS> accepted=N rejected=N error=<text>" or "noanswer" after 5 s, then
  * each rejection as "file:line: field: reason". */
 #include <stdio.h>
@@ -101,7 +102,7 @@ static int print_answer(int timeout_ms, int show_max)
 
 /* Sends batches of nmarks valid marks (one pupil, distinct days) for urn without waiting for
  * answers, counting the answers that come, for seconds. */
-static int flood(uint32_t urn, size_t nmarks, int seconds)
+static int flood(uint32_t urn, size_t nmarks, int seconds, const char *stopfile)
 {
 	Rollcall__Batch b = ROLLCALL__BATCH__INIT;
 	Rollcall__Mark *m = calloc(nmarks, sizeof(*m)), **pm = calloc(nmarks, sizeof(*pm));
@@ -132,7 +133,10 @@ static int flood(uint32_t urn, size_t nmarks, int seconds)
 	b.marks = pm;
 	while (mono_ms() < end) {
 		zmq_pollitem_t it = {s_sock, 0, ZMQ_POLLIN | ZMQ_POLLOUT, 0};
+		struct stat st;
 
+		if (stopfile && stat(stopfile, &st) == 0)
+			break;
 		if (zmq_poll(&it, 1, 100) <= 0)
 			continue;
 		if (it.revents & ZMQ_POLLOUT) {
@@ -233,8 +237,9 @@ int main(int argc, char **argv)
 		if (!rc)
 			rc = send_buf(buf, len, 0) || print_answer(5000, 0);
 		goto out;
-	} else if (!strcmp(mode, "flood") && argc == 8) {
-		rc = flood((uint32_t)atoi(argv[5]), (size_t)atol(argv[6]), atoi(argv[7]));
+	} else if (!strcmp(mode, "flood") && (argc == 8 || argc == 9)) {
+		rc = flood((uint32_t)atoi(argv[5]), (size_t)atol(argv[6]), atoi(argv[7]),
+		           argc == 9 ? argv[8] : NULL);
 		goto out;
 	} else if (!strcmp(mode, "file") && argc == 6) {
 		FILE *f = fopen(argv[5], "rb");
