@@ -37,7 +37,13 @@ rc_cleanup() {
 		kill -TERM "$RC_DAEMON_PID" 2>/dev/null
 		wait "$RC_DAEMON_PID" 2>/dev/null
 	fi
-	for pid in ${RC_EXTRA_PIDS:-}; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+	for pid in ${RC_EXTRA_PIDS:-}; do # stopped ones too (SIGCONT), and bounded
+		kill -TERM "$pid" 2>/dev/null
+		kill -CONT "$pid" 2>/dev/null
+		for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 	if [ -f "$T/pg/data/postmaster.pid" ]; then
 		rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -m immediate stop >/dev/null 2>&1
 	fi

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Worker faults: a worker killed mid-job (SIGKILL) and one that hangs (SIGSTOP) until its lease
+# expires. Another worker completes each job; every job is completed once (the hung worker,
+# resumed, does not complete it again); no half-written output is ever visible (a watcher
+# checks every file it sees while the jobs run); the register still matches the exports.
+source "$(dirname "$0")/harness.sh"
+rc_setup
+pg_start fsync=off
+rc_configure
+"$RC_BIN_GEN" --out "$T/trust" --schools 5 --pupils 1500 --from 2025-09-01 --to 2025-10-17 \
+	--seed 31 >/dev/null
+"$RC_BIN_ADMIN" demo "$T/trust" >/dev/null
+urns=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
+daemon_start
+for urn in $urns; do
+	"$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$T/trust/keys/$urn.key" --quiet \
+		"$T/trust/$urn" >/dev/null 2>"$T/push.err" || rc_fail "push of $urn failed"
+done
+daemon_stop
+"$RC_BIN_WORKER" -c "$RC_CONF" --once --name w0 >>"$T/worker.log" 2>&1
+export ROLLCALL_WORKER_LEASE_SECONDS=10
+
+# The watcher: every report file it can see must be whole (the CSV ends with a newline and
+# has a row for every line it started, the page ends with </html>).
+watch_outputs() {
+	while [ ! -e "$T/stop-watch" ]; do
+		for f in "$T"/out/trust/*/cohorts.csv "$T"/out/trust/*/index.html; do
+			[ -e "$f" ] || continue
+			case "$f" in
+			*.csv) [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" = '\n' ] || echo "torn: $f" ;;
+			*.html) tail -n 1 "$f" | grep -q '</html>' || echo "torn: $f" ;;
+			esac
+		done
+		sleep 0.01
+	done
+}
+watch_outputs >"$T/watch.out" 2>&1 &
+watcher=$!
+RC_EXTRA_PIDS=$watcher
+
+wait_state() { # wait_state JOB STATE SECONDS
+	local end=$((SECONDS + $3))
+	until [ "$(psql_val "select state from job where job_id = $1")" = "$2" ]; do
+		[ $SECONDS -lt $end ] || rc_fail "job $1 did not become $2 within $3 s ($(psql_val "select state || ' ' || coalesce(worker, '') from job where job_id = $1"))"
+		sleep 0.02
+	done
+}
+
+# 1. Killed mid-job: the lease expires and another worker completes it.
+a=$("$RC_BIN_ADMIN" report cohorts --as-of 2025-10-03 --no-wait | awk '{ print $2 }')
+"$RC_BIN_WORKER" -c "$RC_CONF" --name victim >>"$T/worker.log" 2>&1 &
+victim=$!
+wait_state "$a" running 60
+kill -KILL $victim
+wait $victim 2>/dev/null || true
+"$RC_BIN_WORKER" -c "$RC_CONF" --name rescuer >>"$T/worker.log" 2>&1 &
+rescuer=$!
+RC_EXTRA_PIDS="$watcher $rescuer"
+wait_state "$a" done 60
+assert_eq "$(psql_val "select worker || ' ' || attempts from job where job_id = $a")" "rescuer 2" "the killed worker's job completed by another, on its second attempt"
+kill -TERM $rescuer; wait $rescuer || true
+
+# 2. Hung (SIGSTOP) past its lease: another worker takes the job over; the hung one, resumed,
+#    finds it has lost the job and completes nothing (its claim is fenced by the attempt).
+b=$("$RC_BIN_ADMIN" report cohorts --as-of 2025-10-10 --no-wait | awk '{ print $2 }')
+"$RC_BIN_WORKER" -c "$RC_CONF" --name sleeper >>"$T/worker.log" 2>&1 &
+sleeper=$!
+RC_EXTRA_PIDS="$watcher $sleeper"
+wait_state "$b" running 60
+kill -STOP $sleeper
+"$RC_BIN_WORKER" -c "$RC_CONF" --name rescuer2 >>"$T/worker.log" 2>&1 &
+rescuer2=$!
+RC_EXTRA_PIDS="$watcher $sleeper $rescuer2"
+end=$((SECONDS + 60))
+until [ "$(psql_val "select worker || ' ' || attempts from job where job_id = $b")" = "rescuer2 2" ]; do
+	[ $SECONDS -lt $end ] || rc_fail "the hung worker's job was not taken over after its lease"
+	sleep 0.05
+done
+echo "ok - the hung worker's job taken over once its lease expired (rescuer2, attempt 2)"
+# (While it hangs it still holds the school lock the takeover needs; resume it.)
+kill -CONT $sleeper
+wait_state "$b" done 120
+assert_eq "$(psql_val "select worker || ' ' || attempts from job where job_id = $b")" "rescuer2 2" "the job completed by the worker that took it over"
+assert_eq "$(grep -c "job $b (cohorts, URN 0) done" "$T/worker.log")" "1" "job $b completed once"
+assert_grep "job $b: .*another worker has taken it over" "$T/worker.log" "the resumed worker was told it lost the job"
+kill -TERM $sleeper $rescuer2
+wait $sleeper $rescuer2 || true
+RC_EXTRA_PIDS=$watcher
+assert_eq "$(psql_val "select state || ' ' || worker from job where job_id = $b")" "done rescuer2" "the completed job stays done (not put back by the resumed worker)"
+for d in 2025-10-03 2025-10-10; do
+	[ -s "$T/out/trust/$d/cohorts.csv" ] && [ -s "$T/out/trust/$d/index.html" ] || rc_fail "report $d missing"
+done
+
+touch "$T/stop-watch"
+wait $watcher
+RC_EXTRA_PIDS=
+assert_eq "$(grep -c . "$T/watch.out" || true)" "0" "no half-written report file was ever visible"
+leftover=$(find "$T/out" -name '*.tmp.*' | wc -l)
+echo "temporary files left by the killed worker: $leftover"
+assert_eq "$(psql_val "select count(*) from job where state <> 'done'")" "0" "every job done"
+rc_register_check $(for u in $urns; do echo "$T/trust/$u"; done)
