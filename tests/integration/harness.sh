@@ -44,6 +44,7 @@ rc_cleanup() {
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
+	for m in ${RC_MOUNTS:-}; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
 	if [ -f "$T/pg/data/postmaster.pid" ]; then
 		rc_as_pg "$RC_PGBIN/pg_ctl" -D "$T/pg/data" -m immediate stop >/dev/null 2>&1
 	fi
@@ -267,6 +268,21 @@ rc_register_check() {
 	assert_eq "$(printf '%s\n' "$actual" | sha256sum | cut -c1-16)" \
 		"$(printf '%s\n' "$expected" | sha256sum | cut -c1-16)" \
 		"register: checksum of the current marks against the exports"
+}
+
+# rc_acked_in_ledger: every batch a rollcall-push was told ACCEPTED or DUPLICATE (its
+# acks.log, in the spool) is in the daemon's ledger: nothing was acknowledged uncommitted.
+rc_acked_in_ledger() {
+	local d acked missing
+	acked=$(for d in "$T"/spool/*/run-*/; do
+		[ -f "$d/acks.log" ] || continue
+		awk -v run="$(basename "$d")" '$2 == "ACCEPTED" || $2 == "DUPLICATE" {
+			sub(/^p/, "", $1); sub(/\.pb$/, "", $1); split($1, a, "-"); print run "-" a[1] "-" a[2] }' "$d/acks.log"
+	done | sort -u)
+	[ -n "$acked" ] || rc_fail "no acknowledged batch found in the spools' acks.log"
+	missing=$(comm -23 <(printf '%s\n' "$acked") <(psql_val "select batch_id from batch" | sort -u))
+	[ -z "$missing" ] || rc_fail "acknowledged but not in the ledger: $(echo $missing | head -c 300)"
+	echo "ok - all $(printf '%s\n' "$acked" | wc -l) acknowledged batches are in the ledger"
 }
 
 assert_eq() {
