@@ -92,8 +92,8 @@ static int print_answer(int timeout_ms, int show_max)
 	for (size_t i = 0; i < ack->n_rejections; i++) {
 		const Rollcall__Rejection *r = ack->rejections[i];
 
-		printf("%s:%u: %s: %s\n", wire_kind_file(r->kind), r->line, r->field ? r->field : "",
-		       r->reason ? r->reason : "");
+		printf("%s:%u: %s: %s\n", wire_kind_file(r->kind), r->line,
+		       r->field ? r->field : "", r->reason ? r->reason : "");
 	}
 	fflush(stdout);
 	rollcall__batch_ack__free_unpacked(ack, NULL);
