@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 9.7, the daemon's edges: the message-size limit refuses unread at the configured size
-# and the push is told why before it sends; the drain on SIGTERM ends within the unit's stop
-# timeout even with a commit stuck behind a lock (its batch is answered RETRY, never lost); a
-# writer thread that cannot start stops the daemon with the reason.
+# and the push is told why before it sends; the drain on SIGTERM ends within drain_timeout_ms
+# even with a commit stuck behind a lock (its batch is answered RETRY, never lost; that the
+# unit's stop timeout allows for the drain is integration.units's check); a writer thread that
+# cannot start stops the daemon with the reason.
 source "$(dirname "$0")/harness.sh"
 rc_setup
 pg_start fsync=off
@@ -54,15 +55,8 @@ pushit --batch-marks 400 --give-up 30
 assert_eq "$(psql_val "select count(*) from mark_version")" "$marks" "with smaller batches every mark lands"
 daemon_stop
 
-# --- 2. The drain ends within the unit's stop timeout ------------------------------------------
-unit=$ROLLCALL_SRC/deploy/rollcalld.service
-stop_s=$(sed -n 's/^TimeoutStopSec=\([0-9]*\)s\{0,1\}$/\1/p' "$unit")
-[ -n "$stop_s" ] || rc_fail "no TimeoutStopSec in $unit"
-drain_ms=$("$RC_BIN_DAEMON" -c /dev/null --check-config | sed -n 's/^drain_timeout_ms = //p')
-[ $((drain_ms + 5000)) -le $((stop_s * 1000)) ] \
-	|| rc_fail "drain_timeout_ms ($drain_ms) + 5 s of teardown exceeds TimeoutStopSec ($stop_s s)"
-echo "ok - the default drain ($drain_ms ms) + 5 s fits in the unit's TimeoutStopSec ($stop_s s)"
-
+# --- 2. The drain ends within its timeout ----------------------------------------------------
+# (That the default drain fits the unit's stop timeout is integration.units's check.)
 ROLLCALL_DAEMON_DRAIN_TIMEOUT_MS=2000 daemon_start
 # A session holds the school's writer lock, so the batch's commit waits behind it.
 psql -X -q -c "select pg_advisory_lock(72431, $urn)" -c "select pg_sleep(300)" >/dev/null 2>&1 &
