@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "export.h"
 #include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,41 +17,12 @@ static const char s_contacts[] = "upn,name,relationship,lives_with,priority\n"
                                  "B801200005001,Parent Person,PAM,Y,1\n";
 static const char s_calendar[] = "date,session,open\n2024-09-03,AM,Y\n";
 
-static int on_pupil(void *user, const Rollcall__Pupil *p)
-{
-	return 0;
-}
-
-static int on_contact(void *user, const Rollcall__Contact *c)
-{
-	return 0;
-}
-
-static int on_mark(void *user, const Rollcall__Mark *m)
-{
-	return 0;
-}
-
-static int on_session(void *user, const Rollcall__CalendarSession *s)
-{
-	return 0;
-}
-
-static void on_reject(void *user, const char *file, unsigned long line, const char *field,
-                      const char *reason)
-{
-}
-
-static void on_warn(void *user, const char *file, unsigned long line, const char *message)
-{
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const names[] = {"pupils.csv", "marks.csv", "contacts.csv",
 	                                    "calendar.csv"};
 	const char *const fixed[] = {s_pupils, s_marks, s_contacts, s_calendar};
-	export_sink sink = {NULL, on_pupil, on_contact, on_mark, on_session, on_reject, on_warn};
+	export_sink sink = fuzz_null_sink();
 	export_info info;
 	char err[512];
 	unsigned pick;

@@ -8,18 +8,13 @@ source "$(dirname "$0")/harness.sh"
 rc_setup
 pg_start fsync=off
 rc_configure
-"$RC_BIN_GEN" --out "$T/trust" --schools 1 --pupils 60 --from 2025-09-01 --to 2025-09-26 \
-	--seed 11 >/dev/null
-"$RC_BIN_ADMIN" demo "$T/trust" >/dev/null
-urn=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
+rc_trust 1 60 2025-09-01 2025-09-26 11
+urn=$RC_URNS
 key=$T/trust/keys/$urn.key
 send() { "$RC_RAWSEND" "$RC_ENDPOINT" "$RC_SERVER_KEY" "$@"; }
-pushit() { # pushit ARGS: rollcall-push of the school's export with its key
-	set +e
-	"$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$key" --quiet "$@" "$T/trust/$urn" \
-		>"$T/push.out" 2>"$T/push.err"
-	PUSH_STATUS=$?
-	set -e
+pushit() { # pushit ARGS: the school's push; its exit status in PUSH_STATUS
+	PUSH_STATUS=0
+	rc_push_school "$urn" "$@" || PUSH_STATUS=$?
 }
 vmhwm() { awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$(pgrep -P "$RC_DAEMON_PID" rollcalld)/status"; }
 
@@ -46,12 +41,12 @@ marks=$(awk 'FNR > 1' "$T/trust/$urn/marks.csv" | wc -l)
 pushit --batch-marks 5000 --give-up 30
 assert_eq "$PUSH_STATUS" 4 "a batch over the daemon's limit: exit 4"
 assert_grep "refused: the batch is [0-9]+ bytes, more than the daemon reads \(its max_message_bytes is 65536\): send smaller batches \(--batch-marks\)" \
-	"$T/push.err" "the push says why, naming the limit and the option"
+	"$T/push-$urn.err" "the push says why, naming the limit and the option"
 assert_eq "$(psql_val "select count(*) from mark_version")" "0" "the refused marks batch did not land"
 assert_eq "$(psql_val "select count(*) from pupil")" "60" "the pupils (a small batch) landed"
 touch "$T/trust/$urn"/*.csv
 pushit --batch-marks 400 --give-up 30
-[ "$PUSH_STATUS" = 0 ] || [ "$PUSH_STATUS" = 4 ] || { cat "$T/push.err" >&2; rc_fail "second push: exit $PUSH_STATUS"; }
+[ "$PUSH_STATUS" = 0 ] || [ "$PUSH_STATUS" = 4 ] || { cat "$T/push-$urn.err" >&2; rc_fail "second push: exit $PUSH_STATUS"; }
 assert_eq "$(psql_val "select count(*) from mark_version")" "$marks" "with smaller batches every mark lands"
 daemon_stop
 
@@ -62,18 +57,12 @@ ROLLCALL_DAEMON_DRAIN_TIMEOUT_MS=2000 daemon_start
 psql -X -q -c "select pg_advisory_lock(72431, $urn)" -c "select pg_sleep(300)" >/dev/null 2>&1 &
 holder=$!
 RC_EXTRA_PIDS="$holder"
-end=$((SECONDS + 20))
-until [ "$(psql_val "select count(*) from pg_locks where locktype = 'advisory' and granted and objid = $urn")" = 1 ]; do
-	[ $SECONDS -lt $end ] || rc_fail "the lock holder did not get the lock"
-	sleep 0.05
-done
+rc_wait_sql "select count(*) from pg_locks where locktype = 'advisory' and granted and objid = $urn" 1 20 \
+	"the lock holder's lock"
 send "$key" batch "$urn" stuck-1 >"$T/stuck.out" &
 sender=$!
-end=$((SECONDS + 20))
-until [ "$(psql_val "select count(*) from pg_stat_activity where application_name = 'rollcalld' and wait_event_type = 'Lock'")" = 1 ]; do
-	[ $SECONDS -lt $end ] || rc_fail "the batch's commit did not reach the lock"
-	sleep 0.05
-done
+rc_wait_sql "select count(*) from pg_stat_activity where application_name = 'rollcalld' and wait_event_type = 'Lock'" 1 20 \
+	"a commit waiting behind the lock"
 t0=$(date +%s%N)
 kill -TERM "$RC_DAEMON_PID"
 rc_wait_for "$T/notify.log" '^EXIT=' 30 "rollcalld exit"

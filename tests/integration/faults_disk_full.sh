@@ -15,17 +15,7 @@ source "$(dirname "$0")/harness.sh"
 rc_setup
 pg_start fsync=off
 rc_configure
-"$RC_BIN_GEN" --out "$T/trust" --schools 3 --pupils 600 --from 2025-09-01 --to 2025-10-17 \
-	--seed 51 >/dev/null
-"$RC_BIN_ADMIN" demo "$T/trust" >/dev/null
-urns=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
-daemon_start
-for urn in $urns; do
-	"$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$T/trust/keys/$urn.key" --quiet \
-		"$T/trust/$urn" >/dev/null 2>"$T/push.err" || rc_fail "push of $urn failed"
-done
-daemon_stop
-"$RC_BIN_WORKER" -c "$RC_CONF" --once --name w0 >>"$T/worker.log" 2>&1
+rc_trust_landed 3 600 2025-09-01 2025-10-17 51
 
 mount -t tmpfs -o size=1m,mode=0750 tmpfs "$T/out" || rc_fail "cannot mount a tmpfs on $T/out"
 RC_MOUNTS="$T/out"
@@ -66,4 +56,4 @@ tail -n 1 "$d2/index.html" | grep -q '</html>' || rc_fail "the retried page is n
 [ "$(tail -c 1 "$d2/cohorts.csv" | od -An -c | tr -d ' ')" = '\n' ] || rc_fail "the retried CSV is not whole"
 echo "ok - the retried report is whole"
 assert_eq "$(cat "$d1/cohorts.csv" "$d1/index.html" | sha256sum)" "$sums" "the earlier report is still intact"
-rc_register_check $(for u in $urns; do echo "$T/trust/$u"; done)
+rc_register_check $RC_DIRS

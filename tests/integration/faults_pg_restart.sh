@@ -7,19 +7,10 @@ source "$(dirname "$0")/harness.sh"
 rc_setup
 pg_start fsync=off
 rc_configure
-"$RC_BIN_GEN" --out "$T/trust" --schools 4 --pupils 1600 --from 2025-09-01 --to 2025-10-31 \
-	--seed 42 >/dev/null
-"$RC_BIN_ADMIN" demo "$T/trust" >/dev/null
-urns=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
+rc_trust 4 1600 2025-09-01 2025-10-31 42
 export ROLLCALL_DAEMON_STATUS_INTERVAL_MS=200
 daemon_start
-pids=""
-for urn in $urns; do
-	"$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$T/trust/keys/$urn.key" --quiet \
-		--batch-marks 1000 --window 8 --give-up 120 "$T/trust/$urn" \
-		>"$T/push-$urn.out" 2>"$T/push-$urn.err" &
-	pids="$pids $!"
-done
+rc_push_all_bg --batch-marks 1000 --window 8 --give-up 120
 end=$((SECONDS + 60))
 until [ "$(psql_val "select count(*) from batch")" -ge 10 ]; do
 	[ $SECONDS -lt $end ] || rc_fail "no progress before the restart"
@@ -37,12 +28,8 @@ pg_resume
 echo "ok - PostgreSQL started again"
 rc_mark "$T/notify.log"
 rc_wait_new "$T/notify.log" '^STATUS=ready; ' 30 "STATUS ready again"
-i=0
-for urn in $urns; do
-	i=$((i + 1))
-	wait "$(echo $pids | cut -d' ' -f$i)" || { tail -n 20 "$T/push-$urn.err" >&2; rc_fail "push of $urn failed"; }
-done
+rc_wait_pushes 180
 echo "ok - every push finished after the restart"
 rc_acked_in_ledger
-rc_register_check $(for u in $urns; do echo "$T/trust/$u"; done)
+rc_register_check $RC_DIRS
 daemon_stop

@@ -7,17 +7,7 @@ source "$(dirname "$0")/harness.sh"
 rc_setup
 pg_start fsync=off
 rc_configure
-"$RC_BIN_GEN" --out "$T/trust" --schools 5 --pupils 1500 --from 2025-09-01 --to 2025-10-17 \
-	--seed 31 >/dev/null
-"$RC_BIN_ADMIN" demo "$T/trust" >/dev/null
-urns=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
-daemon_start
-for urn in $urns; do
-	"$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$T/trust/keys/$urn.key" --quiet \
-		"$T/trust/$urn" >/dev/null 2>"$T/push.err" || rc_fail "push of $urn failed"
-done
-daemon_stop
-"$RC_BIN_WORKER" -c "$RC_CONF" --once --name w0 >>"$T/worker.log" 2>&1
+rc_trust_landed 5 1500 2025-09-01 2025-10-17 31
 export ROLLCALL_WORKER_LEASE_SECONDS=10
 
 # The watcher: every report file it can see must be whole (the CSV ends with a newline and
@@ -38,13 +28,7 @@ watch_outputs >"$T/watch.out" 2>&1 &
 watcher=$!
 RC_EXTRA_PIDS=$watcher
 
-wait_state() { # wait_state JOB STATE SECONDS
-	local end=$((SECONDS + $3))
-	until [ "$(psql_val "select state from job where job_id = $1")" = "$2" ]; do
-		[ $SECONDS -lt $end ] || rc_fail "job $1 did not become $2 within $3 s ($(psql_val "select state || ' ' || coalesce(worker, '') from job where job_id = $1"))"
-		sleep 0.02
-	done
-}
+wait_state() { rc_wait_sql "select state from job where job_id = $1" "$2" "$3" "job $1's state"; }
 
 # 1. Killed mid-job: the lease expires and another worker completes it.
 a=$("$RC_BIN_ADMIN" report cohorts --as-of 2025-10-03 --no-wait | awk '{ print $2 }')
@@ -71,11 +55,8 @@ kill -STOP $sleeper
 "$RC_BIN_WORKER" -c "$RC_CONF" --name rescuer2 >>"$T/worker.log" 2>&1 &
 rescuer2=$!
 RC_EXTRA_PIDS="$watcher $sleeper $rescuer2"
-end=$((SECONDS + 60))
-until [ "$(psql_val "select worker || ' ' || attempts from job where job_id = $b")" = "rescuer2 2" ]; do
-	[ $SECONDS -lt $end ] || rc_fail "the hung worker's job was not taken over after its lease"
-	sleep 0.05
-done
+rc_wait_sql "select worker || ' ' || attempts from job where job_id = $b" "rescuer2 2" 60 \
+	"the hung worker's job taken over after its lease"
 echo "ok - the hung worker's job taken over once its lease expired (rescuer2, attempt 2)"
 # (While it hangs it still holds the school lock the takeover needs; resume it.)
 kill -CONT $sleeper
@@ -98,4 +79,4 @@ assert_eq "$(grep -c . "$T/watch.out" || true)" "0" "no half-written report file
 leftover=$(find "$T/out" -name '*.tmp.*' | wc -l)
 echo "temporary files left by the killed worker: $leftover"
 assert_eq "$(psql_val "select count(*) from job where state <> 'done'")" "0" "every job done"
-rc_register_check $(for u in $urns; do echo "$T/trust/$u"; done)
+rc_register_check $RC_DIRS

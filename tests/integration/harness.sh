@@ -231,6 +231,117 @@ push() {
 	set -e
 }
 
+# rc_trust SCHOOLS PUPILS FROM TO SEED: rollcall-gen writes a synthetic trust into $T/trust and
+# `rollcall demo` registers it (schools, LAs, keys in $T/trust/keys). RC_URNS lists its schools,
+# RC_DIRS their export folders.
+rc_trust() {
+	"$RC_BIN_GEN" --out "$T/trust" --schools "$1" --pupils "$2" --from "$3" --to "$4" \
+		--seed "$5" >/dev/null
+	"$RC_BIN_ADMIN" demo "$T/trust" >/dev/null
+	RC_URNS=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
+	RC_DIRS=$(for u in $RC_URNS; do echo "$T/trust/$u"; done)
+}
+
+# rc_push_school URN [ARGS]: rollcall-push of a trust school's export with its key (quiet);
+# output in $T/push-URN.out and .err; returns its exit status.
+rc_push_school() {
+	local urn=$1
+	shift
+	"$RC_BIN_PUSH" -c "$RC_CONF" --school "$urn" --key "$T/trust/keys/$urn.key" --quiet "$@" \
+		"$T/trust/$urn" >"$T/push-$urn.out" 2>"$T/push-$urn.err"
+}
+
+# rc_push_all [ARGS]: every school of the trust in turn; each must exit 0.
+rc_push_all() {
+	local u
+	for u in $RC_URNS; do
+		rc_push_school "$u" "$@" || { tail -n 20 "$T/push-$u.err" >&2; rc_fail "push of $u failed"; }
+	done
+}
+
+# rc_push_all_bg [ARGS]: every school at once, in the background; rc_wait_pushes SECONDS waits
+# for them (bounded) and fails unless each exited 0.
+rc_push_all_bg() {
+	local u
+	RC_PUSH_PIDS=""
+	for u in $RC_URNS; do
+		rc_push_school "$u" "$@" &
+		RC_PUSH_PIDS="$RC_PUSH_PIDS $u:$!"
+	done
+}
+rc_pushes_running() {
+	local e
+	for e in $RC_PUSH_PIDS; do kill -0 "${e#*:}" 2>/dev/null && return 0; done
+	return 1
+}
+rc_wait_pushes() {
+	local e end=$((SECONDS + $1))
+	while rc_pushes_running; do
+		[ $SECONDS -lt $end ] || rc_fail "the pushes did not finish within $1 s"
+		sleep 0.1
+	done
+	for e in $RC_PUSH_PIDS; do
+		wait "${e#*:}" || { tail -n 20 "$T/push-${e%%:*}.err" >&2; rc_fail "push of ${e%%:*} failed"; }
+	done
+	RC_PUSH_PIDS=""
+}
+
+# rc_flood_school URN: a school with one pupil on roll (B801200005001) and a key
+# ($T/keys/URN.key), for a flooding client to send valid marks for.
+rc_flood_school() {
+	school_with_key "$1" "201${1: -4}" primary 201
+	mkdir -p "$T/flood"
+	printf 'upn,surname,forename,date_of_birth,sex,nc_year,admission_date\nB801200005001,Testperson,Flood,2016-05-04,F,4,2020-09-01\n' >"$T/flood/pupils.csv"
+	printf 'upn,date,session,code\n' >"$T/flood/marks.csv"
+	push "$1" "$T/flood"
+	assert_eq "$PUSH_STATUS" 0 "the flooding school's pupil is registered"
+}
+
+# rc_trust_landed SCHOOLS PUPILS FROM TO SEED: rc_trust, every school pushed through a daemon
+# started for it and stopped after, and each school's recompute job done by one worker run.
+rc_trust_landed() {
+	rc_trust "$@"
+	daemon_start
+	rc_push_all
+	daemon_stop
+	"$RC_BIN_WORKER" -c "$RC_CONF" --once --name w0 >>"$T/worker.log" 2>&1
+}
+
+# rc_flood_setup HOLD_MIB CLIENT_HOLD_MIB: rollcalld with those holds (and ASan's quarantine
+# kept small, so that the RSS measured is the daemon's own), a school for a flooding client
+# (rc_flood_school 100009), and RC_BASE_MIB the daemon's RSS at rest.
+rc_flood_setup() {
+	export ROLLCALL_DAEMON_HOLD_BYTES=$(($1 << 20)) ROLLCALL_DAEMON_CLIENT_HOLD_BYTES=$(($2 << 20))
+	export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}quarantine_size_mb=8"
+	daemon_start
+	rc_flood_school 100009
+	RC_BASE_MIB=$(rc_daemon_mib VmRSS)
+}
+
+# rc_flood_start: the flooding client (rawsend flood: 20,000-mark batches as fast as the socket
+# takes them, never waiting) in the background until rc_flood_stop, which prints its counts.
+rc_flood_start() {
+	"$RC_RAWSEND" "$RC_ENDPOINT" "$RC_SERVER_KEY" "$T/keys/100009.key" flood 100009 20000 600 \
+		"$T/stop-flood" >"$T/flood.out" &
+	RC_FLOOD_PID=$!
+	RC_EXTRA_PIDS="${RC_EXTRA_PIDS:-} $RC_FLOOD_PID"
+}
+rc_flood_stop() {
+	touch "$T/stop-flood"
+	wait "$RC_FLOOD_PID" || rc_fail "the flooding client failed"
+	RC_EXTRA_PIDS=${RC_EXTRA_PIDS/ $RC_FLOOD_PID/}
+	echo "flood: $(cat "$T/flood.out")"
+}
+
+# rc_wait_sql SQL VALUE SECONDS [WHAT]: waits until the query's one value is VALUE.
+rc_wait_sql() {
+	local end=$((SECONDS + $3))
+	until [ "$(psql_val "$1")" = "$2" ]; do
+		[ $SECONDS -lt $end ] || rc_fail "waited $3 s for ${4:-$1} = $2 (it is '$(psql_val "$1")')"
+		sleep 0.02
+	done
+}
+
 # rc_daemon_pid: the PID of rollcalld itself (RC_DAEMON_PID is sdwatch's).
 rc_daemon_pid() { pgrep -P "$RC_DAEMON_PID" rollcalld; }
 
