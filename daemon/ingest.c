@@ -943,9 +943,8 @@ static void finish(ingest *in, ingest_batch *ib)
 		            log_escape(ib->b->batch_id, id, sizeof(id)), ib->b->school_urn,
 		            log_escape(ib->error, why, sizeof(why)));
 		break;
-	default:
+	default: /* database unavailable, or stopping: the client's own backoff applies */
 		in->st.retries++;
-		ib->retry_after_ms = retry_hint(in);
 		break;
 	}
 	in->st.batches++;
