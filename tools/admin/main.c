@@ -84,7 +84,7 @@ int usage(FILE *f)
 	        "with\n"
 	        "  benchmark import FILE         replace them from a CSV\n"
 	        "                                (year,phase,measure,cohort,percent,source)\n\n"
-	        "rollcalld reads keys at start and on SIGHUP (systemctl reload rollcalld).\n"
+	        "rollcalld applies a key change at once (SIGHUP reloads the keys too).\n"
 	        "Each command connects with its own [database] key: owner_conninfo (migrate, "
 	        "school\n"
 	        "add/import, key add/revoke, benchmark import, demo, la set), worker_conninfo\n"
@@ -428,7 +428,7 @@ static int cmd_key(ctx *c, int argc, char **argv)
 			return die("key add needs --school URN");
 		if (public_from(pub, file, key) || key_add(c, school, key, label))
 			return 1;
-		printf("key %.8s... may now write school %s (reload rollcalld to apply)\n", key,
+		printf("key %.8s... may now write school %s (rollcalld applies it at once)\n", key,
 		       school);
 		return 0;
 	}
@@ -446,7 +446,7 @@ static int cmd_key(ctx *c, int argc, char **argv)
 		           2, p);
 		if (!res)
 			return 1;
-		printf("key %.8s... revoked for %s school(s) (reload rollcalld to apply)\n", key,
+		printf("key %.8s... revoked for %s school(s) (rollcalld applies it at once)\n", key,
 		       PQcmdTuples(res));
 		PQclear(res);
 		return 0;
