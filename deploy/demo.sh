@@ -35,8 +35,9 @@ echo "==> registering the schools and a CURVE key per school"
 "$RC_BIN_ADMIN" demo "$OUT/trust"
 "$RC_BIN_ADMIN" school list
 
-echo "==> starting rollcalld (listening on $RC_ENDPOINT, CURVE on)"
+echo "==> starting rollcalld (CURVE on)"
 daemon_start
+echo "    listening on $RC_ENDPOINT"
 echo "==> pushing every school's export through rollcall-push"
 for urn in $(tail -n +2 "$OUT/trust/trust.csv" | cut -d, -f1); do
 	set +e
