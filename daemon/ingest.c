@@ -335,7 +335,8 @@ static void note_db(ingest *in, bool down, const char *why)
 {
 	in->db_down = down;
 	if (down)
-		snprintf(in->db_error, sizeof(in->db_error), "%s", why);
+		snprintf(in->db_error, sizeof(in->db_error), "%.*s", (int)sizeof(in->db_error) - 1,
+		         why); /* cut: STATUS shows the start */
 }
 
 /* Commits group[0..n) and sets every batch's outcome (the acks are the main thread's). */
