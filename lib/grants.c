@@ -69,6 +69,10 @@ static const grant_rule rules[] = {
         {"TABLE", "la_setting", NULL, "SELECT", "SELECT"},
         {"TABLE", "la_return_item", NULL, "SELECT, INSERT, UPDATE, DELETE", NULL},
         {"TABLE", "la_return_run", NULL, "SELECT, INSERT, UPDATE", "SELECT"},
+        /* the returns' parts: asked for and put together by the workers (and rollcall
+         * returns, which runs as the worker role); the parts carry personal data */
+        {"TABLE", "la_return_request", NULL, "SELECT, INSERT, DELETE", NULL},
+        {"TABLE", "la_return_part", NULL, "SELECT, INSERT, UPDATE, DELETE", NULL},
         /* maintenance: written only by rollcall_retention */
         {"TABLE", "maintenance_log", NULL, NULL, "SELECT"},
         /* functions: the SECURITY DEFINER ones run as the owner for exactly one role */
@@ -81,6 +85,7 @@ static const grant_rule rules[] = {
         {"FUNCTION", "rollcall_ensure_year(integer)", "EXECUTE", NULL, NULL},
         {"FUNCTION", "rollcall_ensure_years()", NULL, NULL, NULL},
         {"FUNCTION", "rollcall_retention()", NULL, "EXECUTE", NULL},
+        {"FUNCTION", "rollcall_retention_parts()", NULL, "EXECUTE", NULL},
         /* school_key's statement trigger (migration 030): fired, never called */
         {"FUNCTION", "school_key_notify()", NULL, NULL, NULL},
 };

@@ -139,10 +139,18 @@ static int run_la_returns(const job_env *env, const job *j, char *result, size_t
 	return returns_run(env, (int)code, month, result, rlen, err, elen);
 }
 
+/* A school's part of the LA returns waiting for it (returns_part.c). */
+static int run_la_part(const job_env *env, const job *j, char *result, size_t rlen, char *err,
+                       size_t elen)
+{
+	return returns_part_run(env, j->school_urn, result, rlen, err, elen);
+}
+
 static const job_kind s_kinds[] = {
         {"recompute", true, run_recompute},
         {"cohorts", false, run_cohorts},
         {"la_returns", false, run_la_returns},
+        {"la_part", true, run_la_part},
 };
 
 const job_kind *jobs_find(const char *name)

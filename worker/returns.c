@@ -4,6 +4,7 @@
  * comparison with the last generation that makes a regenerated month byte-identical unless the
  * register changed. */
 #include "returns.h"
+#include "returns_gather.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -59,21 +60,12 @@ int returns_period(int year, int month, bool termly, int32_t *first, int32_t *la
 
 /* ---- rows --------------------------------------------------------------------------------- */
 
-typedef struct gather {
-	const job_env *env;
-	la_report r;
-	size_t cap_rows;
-	int32_t today;
-	int ay;
-} gather;
-
 static char *xstrdup(const char *s)
 {
 	return strdup(s ? s : "");
 }
 
-/* A new row of kind for school s, or NULL when out of memory. Its cells start as "". */
-static la_row *row_new(gather *g, la_kind kind, size_t s)
+la_row *returns_row_new(gather *g, la_kind kind, size_t s)
 {
 	la_row *row;
 
@@ -742,7 +734,7 @@ static int school_report_rows(gather *g, school_rows *sr, char *err, size_t errl
 		                                  : &sr->m->episodes[sr->att[i].episode];
 		const measures_pupil *pu = &sr->m->pupils[ep->enrolment];
 		const ident *p = ident_find(&d, pu->pupil_id);
-		la_row *row = row_new(g, LA_ATTENDANCE, sr->s);
+		la_row *row = returns_row_new(g, LA_ATTENDANCE, sr->s);
 		char *cause = NULL;
 
 		if (!row || !p) {
@@ -777,7 +769,7 @@ static int school_report_rows(gather *g, school_rows *sr, char *err, size_t errl
 	for (size_t i = 0; rc == 0 && i < sr->n_irregular; i++) {
 		const measures_pupil *pu = &sr->m->pupils[sr->irregular[i]];
 		const ident *p = ident_find(&d, pu->pupil_id);
-		la_row *row = row_new(g, LA_ATTENDANCE, sr->s);
+		la_row *row = returns_row_new(g, LA_ATTENDANCE, sr->s);
 
 		if (!row || !p) {
 			rc = row ? -ESTALE : -ENOMEM;
@@ -798,7 +790,7 @@ static int school_report_rows(gather *g, school_rows *sr, char *err, size_t errl
 		const measures_sickness_row *s = &sr->sick[i];
 		const measures_pupil *pu = &sr->m->pupils[s->enrolment];
 		const ident *p = ident_find(&d, pu->pupil_id);
-		la_row *row = row_new(g, LA_SICKNESS, sr->s);
+		la_row *row = returns_row_new(g, LA_SICKNESS, sr->s);
 		int32_t start = s->episode != SIZE_MAX ? sr->m->illness[s->episode].start_day : 0;
 
 		if (!row || !p) {
@@ -857,7 +849,7 @@ static int school_report_rows(gather *g, school_rows *sr, char *err, size_t errl
 			if (last != MEASURES_NO_DAY && sp->leaving >= last)
 				continue;
 		}
-		row = row_new(g, sp->kind, sr->s);
+		row = returns_row_new(g, sp->kind, sr->s);
 		if (!row) {
 			rc = -ENOMEM;
 			break;
@@ -1043,7 +1035,7 @@ static int gone_rows(gather *g, history *h, size_t s, char *err, size_t errlen)
 		if (it->urn != sc->urn || it->matched)
 			continue;
 		p = ident_find(&d, strtoll(it->key + 2, NULL, 10));
-		row = row_new(g, it->kind, s);
+		row = returns_row_new(g, it->kind, s);
 		if (!row) {
 			rc = -ENOMEM;
 			break;
@@ -1302,41 +1294,65 @@ static int write_html_file(void *user, FILE *f)
 	return la_write_html(user, f);
 }
 
-int returns_run(const job_env *env, int la_code, const char *month, char *result, size_t rlen,
-                char *err, size_t elen)
+int returns_begin(gather *g, const job_env *env, int la_code, const char *month, char *err,
+                  size_t elen)
 {
-	gather g = {.env = env};
-	history h = {0};
 	int year, mon, n = 0, rc;
-	char folder[32];
 
+	memset(g, 0, sizeof(*g));
+	g->env = env;
 	if (sscanf(month, "%4d-%2d%n", &year, &mon, &n) != 2 || n != 7 || strlen(month) != 7) {
 		snprintf(err, elen, "returns: month '%.16s' is not YYYY-MM", month);
 		return -EINVAL;
 	}
-	g.r.la_code = la_code;
-	snprintf(g.r.period, sizeof(g.r.period), "%s", month);
-	g.today = (int32_t)(time(NULL) / 86400);
-	if ((rc = load_la(&g, err, elen)) < 0 ||
-	    (rc = returns_period(year, mon, g.r.termly, &g.r.first, &g.r.last, err, elen)) < 0)
-		goto out;
-	g.ay = date_academic_year(g.r.first);
-	if ((rc = history_load(&g, &h, err, elen)) < 0)
+	g->r.la_code = la_code;
+	snprintf(g->r.period, sizeof(g->r.period), "%s", month);
+	g->today = (int32_t)(time(NULL) / 86400);
+	if ((rc = load_la(g, err, elen)) < 0 ||
+	    (rc = returns_period(year, mon, g->r.termly, &g->r.first, &g->r.last, err, elen)) < 0)
+		return rc;
+	g->ay = date_academic_year(g->r.first);
+	return 0;
+}
+
+int returns_school(gather *g, size_t s, char *err, size_t elen)
+{
+	school_rows sr = {.urn = g->r.schools[s].urn, .s = s};
+	int rc = engine_rows(g, &sr, err, elen);
+
+	if (rc == 0)
+		rc = spell_rows(g, &sr, err, elen);
+	if (rc == 0)
+		rc = school_report_rows(g, &sr, err, elen);
+	school_rows_free(&sr);
+	if (rc == -ENOMEM)
+		snprintf(err, elen, "returns: school %u: out of memory", g->r.schools[s].urn);
+	return rc;
+}
+
+int returns_run(const job_env *env, int la_code, const char *month, char *result, size_t rlen,
+                char *err, size_t elen)
+{
+	gather g;
+	history h = {0};
+	size_t from_parts = 0;
+	int rc;
+	char folder[32];
+
+	if ((rc = returns_begin(&g, env, la_code, month, err, elen)) < 0 ||
+	    (rc = history_load(&g, &h, err, elen)) < 0)
 		goto out;
 	for (size_t s = 0; s < g.r.n_schools; s++) {
-		school_rows sr = {.urn = g.r.schools[s].urn, .s = s};
+		bool taken = false;
 
-		rc = engine_rows(&g, &sr, err, elen);
-		if (rc == 0)
-			rc = spell_rows(&g, &sr, err, elen);
-		if (rc == 0)
-			rc = school_report_rows(&g, &sr, err, elen);
-		school_rows_free(&sr);
-		if (rc == -ENOMEM)
-			snprintf(err, elen, "returns: school %u: out of memory",
-			         g.r.schools[s].urn);
+		/* The school's rows as the worker holding it computed them, unless its register
+		 * changed since; else computed here. */
+		rc = returns_part_take(&g, s, &taken, err, elen);
+		if (rc == 0 && !taken)
+			rc = returns_school(&g, s, err, elen);
 		if (rc < 0)
 			goto out;
+		from_parts += taken;
 		if (env->progress && (rc = env->progress(env->user, s + 1, g.r.n_schools)) < 0) {
 			snprintf(err, elen, "returns: stopped after %zu of %zu schools", s + 1,
 			         g.r.n_schools);
@@ -1364,8 +1380,11 @@ int returns_run(const job_env *env, int la_code, const char *month, char *result
 		    0)
 			goto out;
 	}
-	snprintf(result, rlen, "%s/%s/ (%zu schools, generation %d)", env->output_dir, folder,
-	         g.r.n_schools, g.r.gen);
+	if ((rc = returns_parts_clear(&g, err, elen)) < 0)
+		goto out;
+	snprintf(result, rlen,
+	         "%s/%s/ (%zu schools, %zu computed by the workers holding them, generation %d)",
+	         env->output_dir, folder, g.r.n_schools, from_parts, g.r.gen);
 out:
 	free(h.v);
 	la_report_free(&g.r);

@@ -50,6 +50,8 @@ SELECT citus_add_local_table_to_metadata('rollcall_migration');
 -- FOR UPDATE SKIP LOCKED by every worker and kept small; its foreign key to school (a
 -- reference table) is why it is added to the metadata rather than left alone.
 SELECT citus_add_local_table_to_metadata('job');
+-- What each queued LA return is for: one row per LA job, with a foreign key to job.
+SELECT citus_add_local_table_to_metadata('la_return_request');
 -- The maintenance log: one row per retention run and per action, written by rollcall_retention
 -- on the coordinator (where the register's partitions are made and dropped).
 SELECT citus_add_local_table_to_metadata('maintenance_log');
@@ -74,3 +76,5 @@ SELECT create_distributed_table('category_result', 'school_urn', colocate_with =
 SELECT create_distributed_table('week_result', 'school_urn', colocate_with => 'pupil');
 -- What each LA return listed, per school (the return itself gathers an LA's schools).
 SELECT create_distributed_table('la_return_item', 'school_urn', colocate_with => 'pupil');
+-- Each school's rows of an LA return, computed where the school is held, until put together.
+SELECT create_distributed_table('la_return_part', 'school_urn', colocate_with => 'pupil');

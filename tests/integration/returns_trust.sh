@@ -19,12 +19,22 @@ done
 daemon_stop
 assert_eq "$(psql_val "select count(*) from rejected_item")" 0 "the generated trust is stored whole"
 
-"$RC_BIN_WORKER" -c "$RC_CONF" --name w1 >>"$T/worker.log" 2>&1 &
-RC_EXTRA_PIDS="$!"
+# Two workers, each holding the schools it recomputed: each school's part of a return is
+# computed by the worker holding it, and the LA's job puts the parts together.
+for w in w1 w2; do
+	"$RC_BIN_WORKER" -c "$RC_CONF" --name $w >>"$T/worker.log" 2>&1 &
+	RC_EXTRA_PIDS="${RC_EXTRA_PIDS:-} $!"
+done
 for m in $MONTHS; do
 	"$RC_BIN_ADMIN" returns --all --month "$m" --timeout 300 >"$T/returns.out" ||
 		{ cat "$T/returns.out"; tail -n 20 "$T/worker.log"; rc_fail "returns --all --month $m failed"; }
+	cat "$T/returns.out" >>"$T/returns-all.out"
 done
+nschools=$(tail -n +2 "$T/trust/trust.csv" | wc -l)
+assert_eq "$(sed -n 's/.*(\([0-9]*\) schools, \([0-9]*\) computed by the workers holding them.*/\2/p' "$T/returns-all.out" | paste -sd+ | bc)" \
+	"$((nschools * $(echo "$MONTHS" | wc -w)))" "every school's part came from the worker holding it"
+assert_eq "$(psql_val "select count(*) from job where kind = 'la_part' and state = 'done'")" "$((nschools * $(echo "$MONTHS" | wc -w)))" "one part job per school and month"
+assert_eq "$(psql_val "select count(*) from la_return_part")" 0 "no part is kept once its return is written"
 
 awk_rules=$ROLLCALL_SRC/tests/tools/returns_rules.awk
 schools=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
@@ -60,6 +70,19 @@ for s in FORECAST REACHED; do
 	grep -q "^S|[^|]*|[^|]*|[^|]*|$s|" "$T/expected.txt" || rc_fail "no $s sickness row to compare"
 done
 grep -q '^A|\([^|]*|\)\{6\}Y|' "$T/expected.txt" || rc_fail "no ongoing episode to compare"
+
+# An LA's job queued on its own (no parts) computes every school itself, to the same bytes.
+la1=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f5 | sort -u | head -n 1)
+cp -r "$T/out/la/$la1/2025-10" "$T/oct-first"
+id=$(psql_val "insert into job (kind, args) values ('la_returns', 'la=$la1 month=2025-10') returning job_id; notify rollcall_jobs" | head -n 1)
+for _ in $(seq 1200); do
+	[ "$(psql_val "select state from job where job_id = $id")" = done ] && break
+	sleep 0.1
+done
+assert_eq "$(psql_val "select state from job where job_id = $id")" done "an LA's job queued without parts runs"
+assert_grep "0 computed by the workers holding them" <(psql_val "select result from job where job_id = $id") "without parts, the LA's job computes its schools"
+diff -r "$T/oct-first" "$T/out/la/$la1/2025-10" >/dev/null || rc_fail "the LA's job alone wrote other files"
+echo "ok - ... and writes the same files"
 
 # Each LA's files hold only its own schools' pupils.
 for la in $(ls "$T/out/la"); do

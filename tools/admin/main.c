@@ -754,7 +754,8 @@ static int cmd_jobs(ctx *c, int argc, char **argv)
 }
 
 /* The daily register maintenance, as the worker role (nothing nightly uses the owner): all of
- * it is rollcall_retention (sql/012), a SECURITY DEFINER function only that role may run. */
+ * it is rollcall_retention (sql/012) and rollcall_retention_parts (sql/014), SECURITY DEFINER
+ * functions only that role may run, in one transaction. */
 static int cmd_retention(ctx *c, int argc, char **argv)
 {
 	PGresult *res;
@@ -765,7 +766,10 @@ static int cmd_retention(ctx *c, int argc, char **argv)
 		return usage(stderr);
 	if (connect_db(c, CONFIG_DB_WORKER))
 		return 1;
-	res = exec(c, "SELECT action, object, rows, detail FROM rollcall_retention()", 0, NULL);
+	res = exec(c,
+	           "SELECT action, object, rows, detail FROM (SELECT * FROM rollcall_retention()"
+	           " UNION ALL SELECT * FROM rollcall_retention_parts()) l ORDER BY log_id",
+	           0, NULL);
 	if (!res)
 		return 1;
 	for (int i = 0; i < PQntuples(res); i++) {

@@ -39,6 +39,40 @@ static bool valid_month(const char *s, int *month)
 	return true;
 }
 
+/* How long an LA's job waits for its schools' parts at most: past it, it computes the schools
+ * whose part has not come itself. */
+#define PART_WAIT_S 300
+
+/* Queues la's returns for month: the LA's job, held back until every school's part is stored
+ * (or PART_WAIT_S), what it is for, and one la_part job per school, claimed first by the worker
+ * holding the school (a school's pending la_part job already takes every request). */
+static int queue_returns(ctx *c, const char *la, const char *month, const char *args, int64_t *id)
+{
+	char wait[16];
+	PGresult *res;
+
+	snprintf(wait, sizeof(wait), "%d", PART_WAIT_S);
+	res = exec(c,
+	           "WITH j AS (INSERT INTO job (kind, args, run_after)"
+	           "  VALUES ('la_returns', $3, now() + make_interval(secs => $4::integer))"
+	           "  RETURNING job_id),"
+	           " r AS (INSERT INTO la_return_request (job_id, la_code, period)"
+	           "  SELECT job_id, $1::smallint, $2 FROM j),"
+	           " p AS (INSERT INTO job (school_urn, kind)"
+	           "  SELECT school_urn, 'la_part' FROM school WHERE la_code = $1::smallint"
+	           "  ORDER BY school_urn"
+	           "  ON CONFLICT (school_urn, kind) WHERE state = 'pending' AND school_urn IS NOT "
+	           "NULL"
+	           "  DO NOTHING)"
+	           " SELECT job_id, pg_notify('rollcall_jobs', '') FROM j",
+	           4, (const char *const[]){la, month, args, wait});
+	if (!res)
+		return -1;
+	*id = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
 static bool termly_month(int month)
 {
 	return month == 12 || month == 4 || month == 7;
@@ -133,8 +167,8 @@ int cmd_returns(ctx *c, int argc, char **argv)
 			continue;
 		}
 		snprintf(args, sizeof(args), "la=%s month=%s", code, month);
-		if (queue_add(c->conn, 0, "la_returns", args, &ids[queued], err, sizeof(err)) < 0) {
-			rc = die("%s", err);
+		if (queue_returns(c, code, month, args, &ids[queued]) < 0) {
+			rc = 1;
 			goto out;
 		}
 		printf("LA %s: returns for %s queued as job %lld\n", code, month,
