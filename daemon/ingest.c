@@ -584,7 +584,7 @@ int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
 		}
 		wt->started = true;
 	}
-	rc = zap_start(in->ctx, &in->zap, err, errlen);
+	rc = zap_start(in->ctx, kp.public_key, &in->zap, err, errlen);
 	if (rc < 0)
 		goto fail;
 	rc = keys_start(config_conninfo(cfg, CONFIG_DB_DAEMON), in->zap, &in->keys, err, errlen);

@@ -51,7 +51,8 @@ done
 echo "==> the daily register maintenance (rollcall retention, as the worker role)"
 "$RC_BIN_ADMIN" retention | tee "$OUT/retention.txt"
 echo "==> what landed (rollcall status, as the read-only reporting role)"
-"$RC_BIN_ADMIN" status | tee "$OUT/status.txt"
+"$RC_BIN_ADMIN" -c "$RC_CONF" status | tee "$OUT/status.txt" ||
+	echo "(rollcall status says something needs a person: see above)"
 echo
 echo "==> the register keeps history: an amended mark, as stored"
 psql -X -q -P pager=off -c "select p.upn, m.date, case m.session when 0 then 'AM' else 'PM' end as session,

@@ -61,7 +61,8 @@ static const grant_rule rules[] = {
          "SELECT"},
         /* results, derived by the workers */
         {"TABLE", "school_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
-        {"TABLE", "enrolment_result", NULL, "SELECT, INSERT, UPDATE, DELETE", NULL},
+        {"TABLE", "enrolment_result", NULL, "SELECT, INSERT, UPDATE, DELETE",
+         "SELECT (school_urn, as_of, last4w_unmarked)"},
         {"TABLE", "cohort_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
         {"TABLE", "category_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
         {"TABLE", "week_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},

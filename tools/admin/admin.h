@@ -1,6 +1,6 @@
 /* What the admin command's subcommands share: the context (configuration, the connection and
  * the role it was made as) and the helpers every subcommand uses. Each subcommand is one
- * function; the LA returns' live in returns_cmd.c. */
+ * function; the LA returns' live in returns_cmd.c, status in status_cmd.c. */
 #ifndef ROLLCALL_ADMIN_H
 #define ROLLCALL_ADMIN_H
 
@@ -36,6 +36,9 @@ PGresult *exec(ctx *c, const char *sql, int n, const char *const *params);
 /* Waits for job id to end (woken by the worker's notice), showing its progress on a terminal.
  * Returns 0 when it is done, 1 when it died or did not end in timeout_s. */
 int wait_job(ctx *c, int64_t id, int timeout_s);
+
+/* rollcall status (status_cmd.c). */
+int cmd_status(ctx *c, int argc, char **argv);
 
 /* rollcall returns ... and rollcall la ... (returns_cmd.c). */
 int cmd_returns(ctx *c, int argc, char **argv);
