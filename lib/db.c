@@ -101,10 +101,17 @@ int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 
 /* res when it is command-ok or tuples-ok; otherwise NULL (res cleared) with
  * db_result_error's text in err. */
-static PGresult *checked(PGresult *res, const char *what, char *err, size_t errlen)
+static PGresult *checked(PGconn *conn, PGresult *res, const char *what, char *err, size_t errlen)
 {
 	ExecStatusType st = PQresultStatus(res);
 
+	if (!res && PQstatus(conn) != CONNECTION_OK) {
+		/* No result because there is no connection (a server that closed it). */
+		const char *m = PQerrorMessage(conn);
+
+		snprintf(err, errlen, "%s: no connection (%.*s)", what, (int)strcspn(m, "\n"), m);
+		return NULL;
+	}
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		db_result_error(res, what, err, errlen);
 		PQclear(res);
@@ -116,7 +123,8 @@ static PGresult *checked(PGresult *res, const char *what, char *err, size_t errl
 PGresult *db_params(PGconn *conn, const char *what, const char *sql, int n,
                     const char *const *params, char *err, size_t errlen)
 {
-	return checked(PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0), what, err, errlen);
+	return checked(conn, PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0), what, err,
+	               errlen);
 }
 
 /* The statements prepared on this thread's connections: a connection is known by its address
@@ -155,13 +163,14 @@ PGresult *db_prepared(PGconn *conn, const char *what, const char *sql, int n,
 	if (i == s_n_prepared) {
 		if (s_n_prepared == DB_PREPARED_MAX)
 			return db_params(conn, what, sql, n, params, err, errlen);
-		res = checked(PQprepare(conn, name, sql, n, NULL), what, err, errlen);
+		res = checked(conn, PQprepare(conn, name, sql, n, NULL), what, err, errlen);
 		if (!res)
 			return NULL;
 		PQclear(res);
 		s_prepared[s_n_prepared++] = (struct prepared){conn, pid, h};
 	}
-	return checked(PQexecPrepared(conn, name, n, params, NULL, NULL, 0), what, err, errlen);
+	return checked(conn, PQexecPrepared(conn, name, n, params, NULL, NULL, 0), what, err,
+	               errlen);
 }
 
 int db_wait_notify(PGconn *conn, int timeout_ms)

@@ -135,23 +135,30 @@ static void run_job(worker *w, const job *j)
 
 static int connect_db(worker *w)
 {
-	char err[512];
+	char err[512], app[96];
+	PGresult *res = NULL;
 
 	if (w->conn && PQstatus(w->conn) == CONNECTION_OK)
 		return 0;
 	if (w->conn)
 		PQfinish(w->conn);
 	w->conn = NULL;
+	/* The session is named after the worker, so a worker that hung past its lease can be
+	 * told from one that holds a lease (jobs.c, end_stale_holder). */
+	snprintf(app, sizeof(app), "rollcall-worker %s", w->name);
 	if (db_connect(config_conninfo(w->cfg, CONFIG_DB_WORKER), &w->conn, err, sizeof(err)) < 0 ||
 	    db_schema_check(w->conn, err, sizeof(err)) < 0 ||
-	    db_exec(w->conn, "LISTEN rollcall_jobs; SET application_name = 'rollcall-worker'", err,
-	            sizeof(err)) < 0) {
+	    db_exec(w->conn, "LISTEN rollcall_jobs", err, sizeof(err)) < 0 ||
+	    !(res = db_params(w->conn, "application name",
+	                      "SELECT set_config('application_name', $1, false)", 1,
+	                      (const char *const[]){app}, err, sizeof(err)))) {
 		log_err("worker: database not ready (%s)", err);
 		if (w->conn)
 			PQfinish(w->conn);
 		w->conn = NULL;
 		return -1;
 	}
+	PQclear(res);
 	return 0;
 }
 
