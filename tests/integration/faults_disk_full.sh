@@ -36,9 +36,7 @@ job=$(report 2025-10-10)
 "$RC_BIN_WORKER" -c "$RC_CONF" --once --name w2 >>"$T/worker.log" 2>&1
 assert_eq "$(psql_val "select state || ' ' || attempts from job where job_id = $job")" "pending 1" "the job failed and waits to be retried"
 psql_val "select last_error from job where job_id = $job" >"$T/last_error"
-# (The report writers turn a stdio error into EIO, so the reason reads "Input/output error",
-# not ENOSPC: what the job records is the file that could not be written.)
-assert_grep "output: writing $T/out/trust/2025-10-10/cohorts.csv failed" "$T/last_error" "its error names the file it could not write"
+assert_grep "output: writing $T/out/trust/2025-10-10/cohorts.csv failed \(No space left on device\)" "$T/last_error" "its error names the file it could not write, and why"
 assert_grep "job $job .*failed, attempt 1 .*output: writing" "$T/worker.log" "the worker logs the failure"
 d2=$T/out/trust/2025-10-10
 for f in "$d2/cohorts.csv" "$d2/index.html"; do
