@@ -80,7 +80,7 @@ until [ "$(psql_val "select count(*) from job where kind = 'recompute' and state
 	[ $SECONDS -lt $end ] || rc_fail "the worker did not finish the recompute job"
 	sleep 0.05
 done
-assert_eq "$(psql_val "select string_agg(distinct usename, ' ') from pg_stat_activity where application_name = 'rollcall-worker'")" \
+assert_eq "$(psql_val "select string_agg(distinct usename, ' ') from pg_stat_activity where application_name like 'rollcall-worker %'")" \
 	"t_worker" "rollcall-worker connects as its own login (worker_conninfo)"
 assert_eq "$(psql_val "select count(*) from school_result")" "1" "the worker stores results as rollcall_worker"
 "$RC_BIN_ADMIN" report cohorts --as-of 2024-09-02 --timeout 60 >"$T/report.out"
