@@ -315,136 +315,121 @@ static void write_rows(const la_report *r, FILE *f, la_kind kind, bool open_earl
 		fputs("<p class=\"note\">None in this period.</p>\n", f);
 }
 
-static void write_attendance(const la_report *r, FILE *f)
+/* The page's sections of the returns: each a table of the rows of one kind, its columns the
+ * file's cells listed (0: the school's name), with a note saying what it lists. */
+typedef struct la_section {
+	la_kind kind;
+	bool open_earlier;
+	const char *id, *heading_id, *title, *note;
+	const int *cells;
+	const page_col *cols;
+	size_t ncols;
+} la_section;
+
+static const int s_att_cells[] = {
+        0,          LA_A_UPN,       LA_A_SURNAME,  LA_A_FORENAME, LA_A_NC_YEAR, LA_A_REASON,
+        LA_A_START, LA_A_QUALIFIED, LA_A_SESSIONS, LA_A_ONGOING,  LA_A_CAUSE};
+static const page_col s_att_cols[] = {
+        {.html = "School", .left = true},
+        {.html = "UPN", .left = true},
+        {.html = "Surname", .left = true},
+        {.html = "Forename", .left = true},
+        {.html = "Year"},
+        {.html = "Reason", .left = true},
+        {.html = "Episode start"},
+        {.html = "Qualified on"},
+        {.html = "Sessions"},
+        {.html = "Ongoing"},
+        {.html = "Last known cause", .left = true},
+};
+static const int s_sick_cells[] = {
+        0,           LA_A_UPN,    LA_A_SURNAME,     LA_A_FORENAME, LA_A_NC_YEAR,
+        LA_S_STATUS, LA_S_REASON, LA_S_ILLNESS_YTD, LA_S_LONGEST,  LA_S_FIRST};
+static const page_col s_sick_cols[] = {
+        {.html = "School", .left = true},
+        {.html = "UPN", .left = true},
+        {.html = "Surname", .left = true},
+        {.html = "Forename", .left = true},
+        {.html = "Year"},
+        {.html = "Status", .left = true},
+        {.html = "Reason", .left = true},
+        {.html = "Illness sessions this year"},
+        {.html = "Longest illness run"},
+        {.html = "First illness"},
+};
+static const int s_new_cells[] = {0,
+                                  LA_A_UPN,
+                                  LA_A_SURNAME,
+                                  LA_A_FORENAME,
+                                  LA_N_NC_YEAR,
+                                  LA_N_ADMISSION,
+                                  LA_N_ENTERED,
+                                  LA_N_DUE,
+                                  LA_N_LATE,
+                                  LA_N_PREVIOUS};
+static const page_col s_new_cols[] = {
+        {.html = "School", .left = true},
+        {.html = "UPN", .left = true},
+        {.html = "Surname", .left = true},
+        {.html = "Forename", .left = true},
+        {.html = "Year"},
+        {.html = "Admitted"},
+        {.html = "Entered on"},
+        {.html = "Due by"},
+        {.html = "Late"},
+        {.html = "Previous school", .left = true},
+};
+static const int s_del_cells[] = {
+        0,           LA_A_UPN,         LA_A_SURNAME,   LA_A_FORENAME, LA_A_NC_YEAR, LA_D_LEAVING,
+        LA_D_GROUND, LA_D_DEST_SCHOOL, LA_D_DEST_START};
+static const page_col s_del_cols[] = {
+        {.html = "School", .left = true},
+        {.html = "UPN", .left = true},
+        {.html = "Surname", .left = true},
+        {.html = "Forename", .left = true},
+        {.html = "Year"},
+        {.html = "Left on"},
+        {.html = "Ground", .left = true},
+        {.html = "Going to", .left = true},
+        {.html = "Starting"},
+};
+#define COLS(a) a, sizeof(a) / sizeof(a[0])
+
+static const la_section s_sections[] = {
+        {LA_ATTENDANCE, false, "attendance", "attendance-h", "Attendance return: new this period",
+         "Pupils absent for 20 consecutive possible sessions (10 school days) coded G, N, O or "
+         "U. Sessions that are not possible (closures, Y codes, dual registration) and days "
+         "without school neither extend nor break a run; runs carry on across weekends, "
+         "holidays and the summer. Each episode is reported once, in the period of its 20th "
+         "session; sessions are counted to the end of the period.",
+         s_att_cells, COLS(s_att_cols)},
+        /* the same columns but the last two (ongoing, always; the cause, in the earlier file) */
+        {LA_ATTENDANCE, true, "open", "open-h", "Episodes still open from earlier months",
+         "Reported in an earlier period and still going on at the end of this one: not in this "
+         "period&#39;s file.",
+         s_att_cells, s_att_cols, sizeof(s_att_cols) / sizeof(s_att_cols[0]) - 2},
+        {LA_SICKNESS, false, "sickness", "sickness-h", "Sickness return",
+         "REACHED: this year&#39;s illness sessions first reached 30 (CUMULATIVE), or a "
+         "continuous run of illness did (CONTINUOUS), in this period. FORECAST: not there yet "
+         "but on the way (an illness run of 10 sessions still going on, or 20 illness sessions "
+         "this year), for the school to confirm.",
+         s_sick_cells, COLS(s_sick_cols)},
+        {LA_NEW_PUPIL, false, "new", "new-h", "New pupil return",
+         "Pupils whose names were entered on the admission register in this period; the return "
+         "is due by the end of the 5th day after entry (late: first sent after that). Contacts "
+         "and addresses are in the file.",
+         s_new_cells, COLS(s_new_cols)},
+        {LA_DELETION, false, "deletion", "deletion-h", "Deletion return",
+         "Pupils deleted from the admission register in this period, with the ground and where "
+         "they are going; the parents they live with and their phone numbers are in the file.",
+         s_del_cells, COLS(s_del_cols)},
+};
+
+static void write_section(const la_report *r, FILE *f, const la_section *sec)
 {
-	static const int cells[] = {
-	        0,          LA_A_UPN,       LA_A_SURNAME,  LA_A_FORENAME, LA_A_NC_YEAR, LA_A_REASON,
-	        LA_A_START, LA_A_QUALIFIED, LA_A_SESSIONS, LA_A_ONGOING,  LA_A_CAUSE};
-	static const page_col cols[] = {
-	        {.html = "School", .left = true},
-	        {.html = "UPN", .left = true},
-	        {.html = "Surname", .left = true},
-	        {.html = "Forename", .left = true},
-	        {.html = "Year"},
-	        {.html = "Reason", .left = true},
-	        {.html = "Episode start"},
-	        {.html = "Qualified on"},
-	        {.html = "Sessions"},
-	        {.html = "Ongoing"},
-	        {.html = "Last known cause", .left = true},
-	};
-
-	page_section_begin(f, "attendance", true, "attendance-h",
-	                   "Attendance return: new this period");
-	fputs("<p class=\"note\">Pupils absent for 20 consecutive possible sessions (10 school "
-	      "days) coded G, N, O or U. Sessions that are not possible (closures, Y codes, dual "
-	      "registration) and days without school neither extend nor break a run; runs carry "
-	      "on across weekends, holidays and the summer. Each episode is reported once, in "
-	      "the period of its 20th session; sessions are counted to the end of the "
-	      "period.</p>\n",
-	      f);
-	write_rows(r, f, LA_ATTENDANCE, false, cells, cols, sizeof(cols) / sizeof(cols[0]), false);
-	page_section_end(f);
-	page_section_begin(f, "open", false, "open-h", "Episodes still open from earlier months");
-	fputs("<p class=\"note\">Reported in an earlier period and still going on at the end of "
-	      "this one: not in this period&#39;s file.</p>\n",
-	      f);
-	write_rows(r, f, LA_ATTENDANCE, true, cells, cols, sizeof(cols) / sizeof(cols[0]) - 2,
-	           false);
-	page_section_end(f);
-}
-
-static void write_sickness(const la_report *r, FILE *f)
-{
-	static const int cells[] = {
-	        0,           LA_A_UPN,    LA_A_SURNAME,     LA_A_FORENAME, LA_A_NC_YEAR,
-	        LA_S_STATUS, LA_S_REASON, LA_S_ILLNESS_YTD, LA_S_LONGEST,  LA_S_FIRST};
-	static const page_col cols[] = {
-	        {.html = "School", .left = true},
-	        {.html = "UPN", .left = true},
-	        {.html = "Surname", .left = true},
-	        {.html = "Forename", .left = true},
-	        {.html = "Year"},
-	        {.html = "Status", .left = true},
-	        {.html = "Reason", .left = true},
-	        {.html = "Illness sessions this year"},
-	        {.html = "Longest illness run"},
-	        {.html = "First illness"},
-	};
-
-	page_section_begin(f, "sickness", true, "sickness-h", "Sickness return");
-	fputs("<p class=\"note\">REACHED: this year&#39;s illness sessions first reached 30 "
-	      "(CUMULATIVE), or a continuous run of illness did (CONTINUOUS), in this period. "
-	      "FORECAST: not there yet but on the way (an illness run of 10 sessions still going "
-	      "on, or 20 illness sessions this year), for the school to confirm.</p>\n",
-	      f);
-	write_rows(r, f, LA_SICKNESS, false, cells, cols, sizeof(cols) / sizeof(cols[0]), false);
-	page_section_end(f);
-}
-
-static void write_new(const la_report *r, FILE *f)
-{
-	static const int cells[] = {0,
-	                            LA_A_UPN,
-	                            LA_A_SURNAME,
-	                            LA_A_FORENAME,
-	                            LA_N_NC_YEAR,
-	                            LA_N_ADMISSION,
-	                            LA_N_ENTERED,
-	                            LA_N_DUE,
-	                            LA_N_LATE,
-	                            LA_N_PREVIOUS};
-	static const page_col cols[] = {
-	        {.html = "School", .left = true},
-	        {.html = "UPN", .left = true},
-	        {.html = "Surname", .left = true},
-	        {.html = "Forename", .left = true},
-	        {.html = "Year"},
-	        {.html = "Admitted"},
-	        {.html = "Entered on"},
-	        {.html = "Due by"},
-	        {.html = "Late"},
-	        {.html = "Previous school", .left = true},
-	};
-
-	page_section_begin(f, "new", true, "new-h", "New pupil return");
-	fputs("<p class=\"note\">Pupils whose names were entered on the admission register in "
-	      "this period; the return is due by the end of the 5th day after entry (late: first "
-	      "sent after that). Contacts and addresses are in the file.</p>\n",
-	      f);
-	write_rows(r, f, LA_NEW_PUPIL, false, cells, cols, sizeof(cols) / sizeof(cols[0]), false);
-	page_section_end(f);
-}
-
-static void write_deletion(const la_report *r, FILE *f)
-{
-	static const int cells[] = {0,
-	                            LA_A_UPN,
-	                            LA_A_SURNAME,
-	                            LA_A_FORENAME,
-	                            LA_A_NC_YEAR,
-	                            LA_D_LEAVING,
-	                            LA_D_GROUND,
-	                            LA_D_DEST_SCHOOL,
-	                            LA_D_DEST_START};
-	static const page_col cols[] = {
-	        {.html = "School", .left = true},
-	        {.html = "UPN", .left = true},
-	        {.html = "Surname", .left = true},
-	        {.html = "Forename", .left = true},
-	        {.html = "Year"},
-	        {.html = "Left on"},
-	        {.html = "Ground", .left = true},
-	        {.html = "Going to", .left = true},
-	        {.html = "Starting"},
-	};
-
-	page_section_begin(f, "deletion", true, "deletion-h", "Deletion return");
-	fputs("<p class=\"note\">Pupils deleted from the admission register in this period, with "
-	      "the ground and where they are going; the parents they live with and their phone "
-	      "numbers are in the file.</p>\n",
-	      f);
-	write_rows(r, f, LA_DELETION, false, cells, cols, sizeof(cols) / sizeof(cols[0]), false);
+	page_section_begin(f, sec->id, !sec->open_earlier, sec->heading_id, sec->title);
+	fprintf(f, "<p class=\"note\">%s</p>\n", sec->note);
+	write_rows(r, f, sec->kind, sec->open_earlier, sec->cells, sec->cols, sec->ncols, false);
 	page_section_end(f);
 }
 
@@ -505,10 +490,8 @@ int la_write_html(const la_report *r, FILE *f)
 	page_head_end(f, s_extra_css);
 	write_cover(r, f);
 	write_schools(r, f);
-	write_attendance(r, f);
-	write_sickness(r, f);
-	write_new(r, f);
-	write_deletion(r, f);
+	for (size_t i = 0; i < sizeof(s_sections) / sizeof(s_sections[0]); i++)
+		write_section(r, f, &s_sections[i]);
 	write_changes(r, f);
 	fprintf(f,
 	        "<footer>Rollcall &middot; LA returns for %03d, %s &middot; personal data: for "
