@@ -55,7 +55,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	mkdir -p "$out"
 	res=$(awk -v seed=$((SEED + round)) -v out="$out" -v day="$day" -v exported="$exported" \
 		-v first=2025-09-01 -v la="${LAESTAB:0:3}" -v estab="${LAESTAB:3}" \
-		-f "$ROLLCALL_SRC/tests/tools/mutate.awk" "$state/pupils.csv" "$state/calendar.csv" "$T/cur.csv")
+		-f "$ROLLCALL_SRC/tests/tools/csv.awk" -f "$ROLLCALL_SRC/tests/tools/mutate.awk" "$state/pupils.csv" "$state/calendar.csv" "$T/cur.csv")
 	OPS=${res#*ops=}
 	day=$(sed -n 's/^day=\([0-9-]*\) .*/\1/p' <<<"$res")
 	exported=$(sed -n 's/.* exported=\([0-9-]*\) .*/\1/p' <<<"$res")

@@ -36,14 +36,14 @@ assert_eq "$(sed -n 's/.*(\([0-9]*\) schools, \([0-9]*\) computed by the workers
 assert_eq "$(psql_val "select count(*) from job where kind = 'la_part' and state = 'done'")" "$((nschools * $(echo "$MONTHS" | wc -w)))" "one part job per school and month"
 assert_eq "$(psql_val "select count(*) from la_return_part")" 0 "no part is kept once its return is written"
 
-awk_rules=$ROLLCALL_SRC/tests/tools/returns_rules.awk
+awk_rules=$ROLLCALL_SRC/tests/tools/returns_rules.awk awk_csv=$ROLLCALL_SRC/tests/tools/csv.awk
 schools=$(tail -n +2 "$T/trust/trust.csv" | cut -d, -f1)
 files=("$T/trust/trust.csv")
 for urn in $schools; do files+=("$T/trust/$urn/calendar.csv" "$T/trust/$urn/pupils.csv" "$T/trust/$urn/marks.csv"); done
-awk -v mode=flatten -f "$awk_rules" "${files[@]}" |
+awk -v mode=flatten -f "$awk_csv" -f "$awk_rules" "${files[@]}" |
 	LC_ALL=C sort -t "$(printf '\t')" -k2,2 -k3,3 -k4,4 -k5,5 |
-	awk -v mode=rules -v months="$MONTHS" -f "$awk_rules" | LC_ALL=C sort >"$T/expected.txt"
-find "$T/out/la" -name '*-return.csv' | LC_ALL=C sort | xargs awk -v mode=actual -f "$awk_rules" |
+	awk -v mode=rules -v months="$MONTHS" -f "$awk_csv" -f "$awk_rules" | LC_ALL=C sort >"$T/expected.txt"
+find "$T/out/la" -name '*-return.csv' | LC_ALL=C sort | xargs awk -v mode=actual -f "$awk_csv" -f "$awk_rules" |
 	LC_ALL=C sort >"$T/actual.txt"
 
 # Every LA of the trust has its folder for every month, and nothing else is there.

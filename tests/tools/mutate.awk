@@ -3,7 +3,7 @@
 # stored), and writes the next export to push into out/ (pupils.csv and calendar.csv in full,
 # marks.csv with only the new rows). POSIX awk (mawk); deterministic for a seed.
 #
-#   awk -v seed=N -v out=DIR -v day=YYYY-MM-DD -v exported=YYYY-MM-DD -v first=YYYY-MM-DD \
+#   awk -f csv.awk -v seed=N -v out=DIR -v day=YYYY-MM-DD -v exported=YYYY-MM-DD -v first=YYYY-MM-DD \
 #       -v la=NNN -v estab=NNNN -f mutate.awk pupils.csv calendar.csv cur.csv
 #
 # day: the last day marked so far; exported: the last export date used (characteristics change
@@ -15,23 +15,6 @@
 # with a past leaving date; a leaver re-admitted (a new spell); characteristics (FSM, PP, SEN,
 # boarder, year group) changed from a past date; a past day closed or reopened in the calendar.
 
-function csv(line,   n, i, c, f, q, len) {
-	if (index(line, "\"") == 0)
-		return split(line, F, ",")
-	n = 0; f = ""; q = 0; len = length(line)
-	for (i = 1; i <= len; i++) {
-		c = substr(line, i, 1)
-		if (q) {
-			if (c == "\"") {
-				if (substr(line, i + 1, 1) == "\"") { f = f "\""; i++ } else q = 0
-			} else f = f c
-		} else if (c == "\"") q = 1
-		else if (c == ",") { F[++n] = f; f = "" }
-		else f = f c
-	}
-	F[++n] = f
-	return n
-}
 function quote(s) { return s ~ /[,"]/ ? "\"" s "\"" : s }
 function pick(n) { return int(rand() * n) + 1 }
 function chance(p) { return rand() < p }

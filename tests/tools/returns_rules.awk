@@ -1,6 +1,7 @@
 # The LA returns of domain.md §6 worked out from a register export, independently of Rollcall's
 # code: the figures a test compares with the returns the workers wrote. POSIX awk (mawk).
 #
+#   (with tests/tools/csv.awk: awk -f csv.awk -f returns_rules.awk)
 #   mode=flatten  FILES: trust.csv, then each school's calendar.csv, pupils.csv, marks.csv
 #                 (folders named by URN). Prints tab-separated records to be sorted
 #                 (LC_ALL=C sort -t TAB -k2,2 -k3,3 -k4,4 -k5,5):
@@ -18,24 +19,6 @@
 #   D|la|urn|upn|leaving_date|deletion_ground|destination_school|destination_address|
 #     destination_start|month
 
-# RFC 4180 fields of line into F[1..n]; returns n. Quoted fields only where there are quotes.
-function csv(line,   n, i, c, f, q, len) {
-	if (index(line, "\"") == 0)
-		return split(line, F, ",")
-	n = 0; f = ""; q = 0; len = length(line)
-	for (i = 1; i <= len; i++) {
-		c = substr(line, i, 1)
-		if (q) {
-			if (c == "\"") {
-				if (substr(line, i + 1, 1) == "\"") { f = f "\""; i++ } else q = 0
-			} else f = f c
-		} else if (c == "\"") q = 1
-		else if (c == ",") { F[++n] = f; f = "" }
-		else f = f c
-	}
-	F[++n] = f
-	return n
-}
 
 function header(n,   i) { for (i in H) delete H[i]; for (i = 1; i <= n; i++) H[F[i]] = i }
 
