@@ -40,15 +40,26 @@ int batch_pack_ack(const ingest_batch *ib, uint8_t **out, size_t *outlen)
 	*outlen = 0;
 	ack.has_version = 1;
 	ack.version = WIRE_VERSION;
-	ack.batch_id = ib->b && ib->b->batch_id ? ib->b->batch_id : "";
+	ack.batch_id = ib->b && ib->b->batch_id ? ib->b->batch_id : (char *)ib->peek.batch_id;
 	if (ib->b && ib->b->has_school_urn) {
 		ack.has_school_urn = 1;
 		ack.school_urn = ib->b->school_urn;
+	} else if (ib->peek.school_urn) {
+		ack.has_school_urn = 1;
+		ack.school_urn = ib->peek.school_urn;
 	}
 	ack.has_status = 1;
 	ack.status = ib->status;
 	if (ib->error[0])
 		ack.error = (char *)ib->error;
+	if (ib->max_message_bytes) {
+		ack.has_max_message_bytes = 1;
+		ack.max_message_bytes = ib->max_message_bytes;
+	}
+	if (ib->retry_after_ms) {
+		ack.has_retry_after_ms = 1;
+		ack.retry_after_ms = ib->retry_after_ms;
+	}
 	/* A refused or retried batch stored nothing: its ack carries no counts and no rows, so the
 	 * client never takes what a failed attempt had counted for stored. */
 	if (ib->status == ROLLCALL__BATCH_ACK__STATUS__REFUSED ||

@@ -24,7 +24,9 @@ typedef struct ingest_batch {
 	uint8_t routing_id[256];
 	size_t routing_len;
 	char public_key[KEY_Z85_LEN + 1];
-	Rollcall__Batch *b;
+	wire_peek peek;     /* id, school and hello, read before decoding */
+	Rollcall__Batch *b; /* NULL until decoded */
+	size_t cost;        /* bytes it holds while the daemon has it (its arena's chunks) */
 
 	/* Validation: code id per mark (0: rejected), ok flags per other item. */
 	uint8_t *mark_code;
@@ -40,7 +42,9 @@ typedef struct ingest_batch {
 	int32_t first_change; /* earliest date with a new mark version (INT32_MAX: none) */
 	uint64_t group_ms;    /* how long the commit of its group took */
 	char error[256];
-	uint8_t *stored_ack; /* DUPLICATE: the ack committed the first time (malloc'd) */
+	uint32_t retry_after_ms;    /* RETRY: when to send again */
+	uint32_t max_message_bytes; /* the daemon's limit, told in every ack */
+	uint8_t *stored_ack;        /* DUPLICATE: the ack committed the first time (malloc'd) */
 	size_t stored_ack_len;
 } ingest_batch;
 
@@ -49,7 +53,8 @@ int batch_reject(ingest_batch *ib, Rollcall__ItemKind kind, uint32_t index, uint
                  const char *upn, const char *field, const char *reason)
         __attribute__((warn_unused_result));
 
-/* Packs the batch's ack (status, counts, rejections) into a malloc'd buffer. */
+/* Packs the batch's ack (status, counts, rejections, limits) into a malloc'd buffer. The id
+ * and school are the decoded batch's, or what the peek found when it was not decoded. */
 int batch_pack_ack(const ingest_batch *ib, uint8_t **out, size_t *outlen)
         __attribute__((warn_unused_result));
 

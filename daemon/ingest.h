@@ -3,22 +3,30 @@
 #ifndef ROLLCALLD_INGEST_H
 #define ROLLCALLD_INGEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "keys.h"
 #include "rollcall/config.h"
 
 typedef struct ingest ingest;
 
 typedef struct ingest_stats {
 	uint64_t batches, duplicates, refused, retries, groups;
+	uint64_t busy;   /* answered RETRY at once: over a hold limit, or out of order */
+	uint64_t hellos; /* hellos answered */
 	uint64_t marks_new, marks_unchanged, items_rejected;
 	uint64_t handshakes_ok, handshakes_refused;
 	uint64_t last_group_ms;
-	uint64_t keys;
+	uint64_t held_bytes; /* decoded batches held now */
+	bool db_ready;       /* the last commit could reach the database */
+	char db_error[160];  /* when !db_ready: why */
+	keys_state keys;     /* the key table's upkeep */
 } ingest_stats;
 
-/* Reads the server key, connects to the database and checks the schema, loads the keys,
- * starts the ZAP handler and binds cfg->listen. cfg must outlive the ingest. */
+/* Reads the server key, connects the writers to the database and checks the schema, starts
+ * the writer threads, the ZAP handler and the key table's upkeep, and binds cfg->listen.
+ * cfg must outlive the ingest. */
 int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 
@@ -27,14 +35,24 @@ int ingest_new(const rc_config *cfg, ingest **out, char *err, size_t errlen)
  * handled, 0 when nothing came, negative on a fatal socket error. */
 int ingest_step(ingest *in, int timeout_ms);
 
-/* Stops nothing new from being read and waits (up to timeout_ms) until every batch handed to
- * the writers is committed and acknowledged. Returns 0 or -ETIMEDOUT. */
+/* Waits (up to timeout_ms) until every batch handed to the writers is committed or failed and
+ * acknowledged; nothing new is read meanwhile (call it instead of ingest_step). Returns 0, or
+ * -ETIMEDOUT when batches are still in hand. */
 int ingest_drain(ingest *in, int timeout_ms);
 
-/* Reloads the key table from the database (connections stay up). */
-int ingest_reload_keys(ingest *in, char *err, size_t errlen) __attribute__((warn_unused_result));
+/* Cancels the writers' statements in progress and lets them commit nothing more: what they
+ * hold is answered RETRY (sent by the next ingest_drain). For a shutdown that cannot wait. */
+void ingest_cancel(ingest *in);
+
+/* Asks for the key table to be reloaded from the database (connections stay up); the outcome
+ * is logged and shows in the stats. Changes to school_key reload it without being asked. */
+void ingest_reload_keys(ingest *in);
 
 void ingest_get_stats(ingest *in, ingest_stats *st);
+
+/* The endpoint the socket is bound to, as ZeroMQ reports it (ZMQ_LAST_ENDPOINT): with a
+ * wildcard port such as tcp://127.0.0.1:* it names the port the system chose. */
+const char *ingest_endpoint(const ingest *in);
 
 /* Closes the socket (unsent acks are dropped: clients resend and get DUPLICATE) and frees
  * everything; NULL-safe. */

@@ -37,8 +37,10 @@ static void usage(FILE *f)
 	        "      --check-config  check the configuration, print it, and exit\n"
 	        "  -v, --verbose       log debug messages\n"
 	        "  -h, --help          show this help\n\n"
-	        "Signals: SIGHUP reloads the school keys from the database; SIGTERM stops after\n"
-	        "committing and acknowledging the batches in hand (a second SIGTERM exits now).\n"
+	        "Signals: SIGHUP reloads the school keys from the database (a change to the keys\n"
+	        "also reloads them by itself); SIGTERM stops after committing and acknowledging\n"
+	        "the batches in hand, for at most [daemon] drain_timeout_ms (a second SIGTERM\n"
+	        "exits now).\n"
 	        "Environment: ROLLCALL_<SECTION>_<KEY> overrides a configuration key,\n"
 	        "e.g. ROLLCALL_DATABASE_CONNINFO.\n");
 }
@@ -51,19 +53,62 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* STATUS=: readiness first ("ready", or "not ready" and why: no database, or a key table
+ * that cannot be reloaded), then the counters. */
 static void report_status(ingest *in)
 {
 	ingest_stats st;
+	char ready[320], reload[200] = "";
 
 	ingest_get_stats(in, &st);
-	notify_status(
-	        "batches %lu (dup %lu, refused %lu, retry %lu), marks new %lu unchanged %lu, "
-	        "rejected items %lu, keys %lu, handshakes ok %lu refused %lu, last group %lums",
-	        (unsigned long)st.batches, (unsigned long)st.duplicates, (unsigned long)st.refused,
-	        (unsigned long)st.retries, (unsigned long)st.marks_new,
-	        (unsigned long)st.marks_unchanged, (unsigned long)st.items_rejected,
-	        (unsigned long)st.keys, (unsigned long)st.handshakes_ok,
-	        (unsigned long)st.handshakes_refused, (unsigned long)st.last_group_ms);
+	if (!st.db_ready)
+		snprintf(ready, sizeof(ready), "not ready (%.150s)", st.db_error);
+	else if (!st.keys.ok)
+		snprintf(ready, sizeof(ready), "not ready (key table: %.150s)", st.keys.error);
+	else
+		snprintf(ready, sizeof(ready), "ready");
+	if (!st.keys.ok) {
+		struct tm tm;
+		time_t since = (time_t)st.keys.failing_since;
+		char at[32];
+
+		gmtime_r(&since, &tm);
+		strftime(at, sizeof(at), "%H:%M:%SZ", &tm);
+		snprintf(reload, sizeof(reload), ", reload failing since %s, retrying", at);
+	}
+	notify_status("%s; batches %lu (dup %lu, refused %lu, retry %lu, busy %lu), marks new %lu "
+	              "unchanged %lu, rejected items %lu, held %lu KiB, keys %lu%s, handshakes ok "
+	              "%lu refused %lu, last group %lums",
+	              ready, (unsigned long)st.batches, (unsigned long)st.duplicates,
+	              (unsigned long)st.refused, (unsigned long)st.retries, (unsigned long)st.busy,
+	              (unsigned long)st.marks_new, (unsigned long)st.marks_unchanged,
+	              (unsigned long)st.items_rejected, (unsigned long)(st.held_bytes >> 10),
+	              (unsigned long)st.keys.count, reload, (unsigned long)st.handshakes_ok,
+	              (unsigned long)st.handshakes_refused, (unsigned long)st.last_group_ms);
+}
+
+/* Commits and acknowledges what is in hand, within cfg->drain_timeout_ms (kept below the unit's
+ * stop timeout; the watchdog is not fed after STOPPING=1, systemd stops by its stop timeout
+ * then); past it the writers' statements are cancelled and their batches answered RETRY, so
+ * the daemon ends in time either way. */
+static void drain(ingest *in, const rc_config *cfg)
+{
+	uint64_t start = mono_ms(), end = start + (uint64_t)cfg->drain_timeout_ms;
+	int rc;
+
+	while ((rc = ingest_drain(in, 250)) == -ETIMEDOUT && mono_ms() < end)
+		report_status(in);
+	if (rc == 0) {
+		log_info("rollcalld: everything in hand committed and acknowledged (%lu ms)",
+		         (unsigned long)(mono_ms() - start));
+		return;
+	}
+	log_err("rollcalld: batches still uncommitted after %d ms; cancelling them (their "
+	        "clients will resend)",
+	        cfg->drain_timeout_ms);
+	ingest_cancel(in);
+	if (ingest_drain(in, 2000) < 0)
+		log_err("rollcalld: writers did not stop after their statements were cancelled");
 }
 
 int main(int argc, char **argv)
@@ -136,7 +181,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	watchdog_ms = notify_watchdog_usec() / 2000;
-	log_info("rollcalld: listening on %s", cfg.listen);
+	log_info("rollcalld: listening on %s", ingest_endpoint(in));
 	notify_ready();
 	report_status(in);
 
@@ -146,13 +191,8 @@ int main(int argc, char **argv)
 
 		if (s_reload) {
 			s_reload = 0;
-			notify_reloading();
-			if (ingest_reload_keys(in, err, sizeof(err)) < 0)
-				log_err("rollcalld: key reload failed, keeping the old keys (%s)",
-				        err);
-			else
-				log_info("rollcalld: keys reloaded");
-			notify_ready();
+			log_info("rollcalld: SIGHUP: reloading the keys");
+			ingest_reload_keys(in);
 		}
 		if (ingest_step(in, timeout) < 0 && !s_stop) {
 			log_err("rollcalld: socket failed (%s)", strerror(errno));
@@ -172,9 +212,7 @@ int main(int argc, char **argv)
 	log_info("rollcalld: stopping; committing what is in hand");
 	/* Drain: the batches in hand are committed and acknowledged; what is still queued in
 	 * ZeroMQ is not read (its clients send it again). */
-	if (ingest_drain(in, 30000) < 0)
-		log_err("rollcalld: batches still uncommitted after 30 s; their clients will "
-		        "resend");
+	drain(in, &cfg);
 	report_status(in);
 	rc = 0;
 out:

@@ -5,6 +5,8 @@
 #include "writer.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,9 @@ struct writer {
 	copybuf cb;
 	int years[WRITER_YEARS]; /* whose partition exists (rollcall_ensure_year said so) */
 	size_t n_years;
+	pthread_mutex_t cancel_mu; /* cancel, which writer_cancel uses from another thread */
+	PGcancel *cancel;
+	atomic_bool cancelled; /* writer_cancel was called: nothing more is committed */
 };
 
 #define COPY_FLUSH (1 << 20)
@@ -487,7 +492,32 @@ writer *writer_new(const char *conninfo)
 		free(w);
 		return NULL;
 	}
+	pthread_mutex_init(&w->cancel_mu, NULL);
 	return w;
+}
+
+/* Closes the connection (and forgets how to cancel its queries). */
+static void disconnect(writer *w)
+{
+	pthread_mutex_lock(&w->cancel_mu);
+	if (w->cancel)
+		PQfreeCancel(w->cancel);
+	w->cancel = NULL;
+	pthread_mutex_unlock(&w->cancel_mu);
+	if (w->conn)
+		PQfinish(w->conn);
+	w->conn = NULL;
+}
+
+void writer_cancel(writer *w)
+{
+	char err[256];
+
+	atomic_store(&w->cancelled, true);
+	pthread_mutex_lock(&w->cancel_mu);
+	if (w->cancel && !PQcancel(w->cancel, err, sizeof(err)))
+		log_warning("writer: cannot cancel the query in progress (%s)", err);
+	pthread_mutex_unlock(&w->cancel_mu);
 }
 
 void writer_destroy(writer **wp)
@@ -496,8 +526,8 @@ void writer_destroy(writer **wp)
 
 	if (!w)
 		return;
-	if (w->conn)
-		PQfinish(w->conn);
+	disconnect(w);
+	pthread_mutex_destroy(&w->cancel_mu);
 	copybuf_deinit(&w->cb);
 	free(w->conninfo);
 	free(w);
@@ -510,10 +540,7 @@ int writer_connect(writer *w, char *err, size_t errlen)
 
 	if (w->conn && PQstatus(w->conn) == CONNECTION_OK)
 		return 0;
-	if (w->conn) {
-		PQfinish(w->conn);
-		w->conn = NULL;
-	}
+	disconnect(w);
 	rc = db_connect(w->conninfo, &w->conn, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -525,47 +552,13 @@ int writer_connect(writer *w, char *err, size_t errlen)
 		             "SET synchronous_commit = on; SET application_name = 'rollcalld'", err,
 		             errlen);
 	if (rc < 0) {
-		PQfinish(w->conn);
-		w->conn = NULL;
+		disconnect(w);
+		return rc;
 	}
-	return rc;
-}
-
-int writer_load_keys(writer *w, keytab **out, char *err, size_t errlen)
-{
-	PGresult *res = NULL;
-	keytab *t = NULL;
-	int rc = writer_connect(w, err, errlen);
-
-	*out = NULL;
-	if (rc < 0)
-		goto out;
-	res = PQexec(w->conn,
-	             "SELECT public_key, school_urn FROM school_key WHERE revoked_at IS NULL");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		db_result_error(res, "keys", err, errlen);
-		rc = -EIO;
-		goto out;
-	}
-	t = keytab_new();
-	if (!t) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (int i = 0; i < PQntuples(res); i++) {
-		rc = keytab_add(t, PQgetvalue(res, i, 0), (uint32_t)atol(PQgetvalue(res, i, 1)));
-		if (rc < 0) {
-			snprintf(err, errlen, "keys: bad public key in school_key for URN %s",
-			         PQgetvalue(res, i, 1));
-			goto out;
-		}
-	}
-	*out = t;
-	t = NULL;
-out:
-	keytab_destroy(&t);
-	PQclear(res);
-	return rc;
+	pthread_mutex_lock(&w->cancel_mu);
+	w->cancel = PQgetCancel(w->conn);
+	pthread_mutex_unlock(&w->cancel_mu);
+	return 0;
 }
 
 /* --- helpers for one transaction -------------------------------------------------------- */
@@ -1404,6 +1397,42 @@ static int ensure_years(writer *w, ingest_batch **g, size_t n, char *err, size_t
 	return rc;
 }
 
+/* Whether g[i]'s key may still write its school, asked inside the transaction: the key table
+ * the daemon checked the batch against may be older than a revocation (the reload follows the
+ * notification), so a key revoked before this commit is refused from its next batch on. The
+ * answer for a key and school is asked once per group. */
+static int key_check(writer *w, ingest_batch **g, size_t i, char *err, size_t errlen)
+{
+	ingest_batch *ib = g[i];
+	char urn[16];
+	const char *params[2] = {urn, ib->public_key};
+	PGresult *res;
+
+	for (size_t j = 0; j < i; j++)
+		if (g[j]->b->school_urn == ib->b->school_urn &&
+		    !strcmp(g[j]->public_key, ib->public_key)) {
+			if (g[j]->status == ROLLCALL__BATCH_ACK__STATUS__REFUSED) {
+				ib->status = g[j]->status;
+				memcpy(ib->error, g[j]->error, sizeof(ib->error));
+			}
+			return 0;
+		}
+	snprintf(urn, sizeof(urn), "%u", ib->b->school_urn);
+	res = q(w,
+	        "SELECT 1 FROM school_key WHERE school_urn = $1 AND public_key = $2"
+	        " AND revoked_at IS NULL",
+	        2, params, PGRES_TUPLES_OK, err, errlen);
+	if (!res)
+		return -EIO;
+	if (PQntuples(res) == 0) {
+		ib->status = ROLLCALL__BATCH_ACK__STATUS__REFUSED;
+		snprintf(ib->error, sizeof(ib->error),
+		         "this key may no longer write school %u (revoked)", ib->b->school_urn);
+	}
+	PQclear(res);
+	return 0;
+}
+
 static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t errlen)
 {
 	uint32_t *urns = calloc(n, sizeof(uint32_t));
@@ -1437,8 +1466,10 @@ static int commit_group(writer *w, ingest_batch **g, size_t n, char *err, size_t
 		ingest_batch *ib = g[i];
 
 		ib->status = ROLLCALL__BATCH_ACK__STATUS__ACCEPTED;
+		ib->error[0] = '\0';
 		ib->first_change = INT32_MAX;
-		for (size_t j = 0; j < i; j++)
+		rc = key_check(w, g, i, err, errlen);
+		for (size_t j = 0; rc == 0 && live(ib) && j < i; j++)
 			if (live(g[j]) && g[j]->b->school_urn == ib->b->school_urn &&
 			    !strcmp(g[j]->b->batch_id, ib->b->batch_id))
 				ib->status = ROLLCALL__BATCH_ACK__STATUS__DUPLICATE; /* ack filled
@@ -1499,8 +1530,13 @@ out:
 
 int writer_commit(writer *w, ingest_batch **group, size_t n, char *err, size_t errlen)
 {
-	int rc = writer_connect(w, err, errlen);
+	int rc;
 
+	if (atomic_load(&w->cancelled)) {
+		snprintf(err, errlen, "the daemon is stopping");
+		return -ECANCELED;
+	}
+	rc = writer_connect(w, err, errlen);
 	if (rc < 0)
 		return -EAGAIN;
 	for (size_t i = 0; i < n; i++) {
@@ -1516,6 +1552,8 @@ int writer_commit(writer *w, ingest_batch **group, size_t n, char *err, size_t e
 	}
 	rc = commit_group(w, group, n, err, errlen);
 	if (rc < 0) {
+		if (atomic_load(&w->cancelled)) /* not the batches' fault: they are sent again */
+			return -ECANCELED;
 		if (!w->conn || PQstatus(w->conn) != CONNECTION_OK)
 			return -EAGAIN;
 		return rc == -ENOMEM ? -ENOMEM : -EIO;

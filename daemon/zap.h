@@ -1,5 +1,6 @@
 /* The ZAP handler: CURVE authenticates, this decides. Maps a client's public key to the schools
- * it may write, from the school_key table; a key with no school is refused at the handshake. */
+ * it may write, from the school_key table; a key with no school is refused at the handshake,
+ * except the daemon's own (for monitoring: it may write nothing). */
 #ifndef ROLLCALLD_ZAP_H
 #define ROLLCALLD_ZAP_H
 
@@ -17,8 +18,11 @@ size_t keytab_count(const keytab *t);
 void keytab_destroy(keytab **t);
 
 /* Binds inproc://zeromq.zap.01 in ctx and serves ZAP requests on a thread of its own.
- * Must be called before any CURVE socket binds. */
-int zap_start(void *ctx, zap **out, char *err, size_t errlen) __attribute__((warn_unused_result));
+ * Must be called before any CURVE socket binds. self_z85 is the daemon's own public key: a
+ * client holding the daemon's key pair (an operator's "rollcall status", which reads the
+ * server key file) is let in to say hello, and may write no school. */
+int zap_start(void *ctx, const char *self_z85, zap **out, char *err, size_t errlen)
+        __attribute__((warn_unused_result));
 
 /* Stops the thread and frees everything; NULL-safe, nulls *z. */
 void zap_stop(zap **z);

@@ -4,6 +4,7 @@
 # harness's t_owner, t_daemon, t_worker and t_reporting). Everything it makes stays in
 # ./demo-output/ (the cluster is stopped and removed at the end; the exports, spool, keys and
 # logs are kept).
+# The workers write the trust cohort breakdown and every LA's returns for each month covered.
 # Options: --pupils N (default 3000), --schools N (6), --from DATE, --to DATE (autumn 2025).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,8 +36,9 @@ echo "==> registering the schools and a CURVE key per school"
 "$RC_BIN_ADMIN" demo "$OUT/trust"
 "$RC_BIN_ADMIN" school list
 
-echo "==> starting rollcalld (listening on $RC_ENDPOINT, CURVE on)"
+echo "==> starting rollcalld (CURVE on)"
 daemon_start
+echo "    listening on $RC_ENDPOINT"
 echo "==> pushing every school's export through rollcall-push"
 for urn in $(tail -n +2 "$OUT/trust/trust.csv" | cut -d, -f1); do
 	set +e
@@ -50,7 +52,8 @@ done
 echo "==> the daily register maintenance (rollcall retention, as the worker role)"
 "$RC_BIN_ADMIN" retention | tee "$OUT/retention.txt"
 echo "==> what landed (rollcall status, as the read-only reporting role)"
-"$RC_BIN_ADMIN" status | tee "$OUT/status.txt"
+"$RC_BIN_ADMIN" -c "$RC_CONF" status | tee "$OUT/status.txt" ||
+	echo "(rollcall status says something needs a person: see above)"
 echo
 echo "==> the register keeps history: an amended mark, as stored"
 psql -X -q -P pager=off -c "select p.upn, m.date, case m.session when 0 then 'AM' else 'PM' end as session,
@@ -70,6 +73,13 @@ done
 "$RC_BIN_ADMIN" report cohorts --timeout 600 | tee "$OUT/report.txt"
 echo "==> a Targeting Support Meeting pack for every school (its current term)"
 "$RC_BIN_ADMIN" tsm --all --timeout 600 | tee "$OUT/tsm.txt"
+echo "==> every LA's statutory returns for each month the register covers (rollcall returns --all)"
+month=${FROM:0:7}
+: >"$OUT/returns.txt"
+while [[ ! "$month" > "${TO:0:7}" ]]; do
+	"$RC_BIN_ADMIN" returns --all --month "$month" --timeout 600 | tee -a "$OUT/returns.txt"
+	month=$(date -d "$month-01 +1 month" +%Y-%m)
+done
 "$RC_BIN_ADMIN" jobs --all | tail -n 4
 for p in $RC_EXTRA_PIDS; do kill -TERM "$p"; wait "$p" || true; done
 RC_EXTRA_PIDS=
@@ -83,6 +93,8 @@ echo "                     $OUT/output/trust/$asof/cohorts.csv"
 sed -n 's|^\(.*/tsm/[0-9]*/[0-9a-z-]*/\) .*|\1|p' "$OUT/tsm.txt" | while read -r pack; do
 	echo "   TSM pack:         ${pack}pack.html (and four CSV files)"
 done
+echo "   LA returns:       (index.html and the four returns' CSVs in each folder)"
+sed -n 's|^job [0-9]* done: \(.*\) (.*|                     \1|p' "$OUT/returns.txt"
 echo "   exports:          $OUT/trust/<urn>/{pupils,contacts,marks,calendar}.csv"
 echo "   school keys:      $OUT/trust/keys/"
 echo "   per-school status $OUT/status.txt"

@@ -64,6 +64,15 @@ static const key_def keys[] = {
             "heap one decoded batch may use"),
         INT("daemon", "status_interval_ms", status_interval_ms, 100, 60000, "2000",
             "how often STATUS= is sent to systemd"),
+        INT("daemon", "hold_bytes", hold_bytes, 4 << 20, INT_MAX, "268435456",
+            "decoded batches held (queued or being committed) at most, all clients together; "
+            "past it a batch is answered RETRY (busy), not kept"),
+        INT("daemon", "client_hold_bytes", client_hold_bytes, 1 << 20, INT_MAX, "33554432",
+            "decoded batches held at most for one client key (a client sending without "
+            "waiting for acks gets RETRY past it, the others go on)"),
+        INT("daemon", "drain_timeout_ms", drain_timeout_ms, 1000, 600000, "20000",
+            "on SIGTERM, how long to commit and acknowledge the batches in hand before "
+            "stopping anyway (keep it below the unit's TimeoutStopSec, with 5 s to spare)"),
         STR("push", "endpoint", endpoint, "tcp://localhost:5555", "where rollcall-push connects"),
         STR("push", "server_public_key", server_public_key, "", "Z85 public key of the daemon"),
         STR("push", "client_key_file", client_key_file, "", "CURVE key file of this client"),

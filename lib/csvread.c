@@ -221,6 +221,20 @@ static void on_data_row(reader *r)
 	}
 	for (size_t j = 0; j < r->nfields; j++) {
 		int k = r->map[j];
+
+		/* A NUL would end the field for everyone reading it as a C string and drop what
+		 * follows unseen: the row is refused instead (what comes after may be a name). */
+		if (k >= 0 && memchr(r->buf + r->off[j], '\0', r->flen[j])) {
+			char msg[100];
+
+			snprintf(msg, sizeof(msg), "column %zu contains a NUL byte; skipped",
+			         j + 1);
+			problem(r, r->row_line, (unsigned)(j + 1), true, msg);
+			return;
+		}
+	}
+	for (size_t j = 0; j < r->nfields; j++) {
+		int k = r->map[j];
 		if (k >= 0) {
 			r->row.field[k] = r->buf + r->off[j];
 			r->row.len[k] = r->flen[j];

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #define USEC_PER_SEC INT64_C(1000000)
 #define SEC_PER_DAY  INT64_C(86400)
@@ -84,12 +85,13 @@ char *date_format(int32_t day, char out[11])
 {
 	int y, m, d;
 	date_to_ymd(day, &y, &m, &d);
-	/* Written by hand: it is on hot paths, and years outside 0000-9999 (no register date is
-	 * near them) are clamped rather than overflowing the buffer. */
-	if (y < 0)
-		y = 0;
-	if (y > 9999)
-		y = 9999;
+	/* Written by hand: it is on hot paths. A day outside the years 0000-9999 (no register
+	 * date is near them; a hostile message may carry one) is written 0000-00-00 or
+	 * 9999-99-99, which no reader takes for a real date. */
+	if (y < 0 || y > 9999) {
+		memcpy(out, y < 0 ? "0000-00-00" : "9999-99-99", 11);
+		return out;
+	}
 	out[0] = (char)('0' + y / 1000);
 	out[1] = (char)('0' + y / 100 % 10);
 	out[2] = (char)('0' + y / 10 % 10);

@@ -101,10 +101,17 @@ int db_exec(PGconn *conn, const char *sql, char *err, size_t errlen)
 
 /* res when it is command-ok or tuples-ok; otherwise NULL (res cleared) with
  * db_result_error's text in err. */
-static PGresult *checked(PGresult *res, const char *what, char *err, size_t errlen)
+static PGresult *checked(PGconn *conn, PGresult *res, const char *what, char *err, size_t errlen)
 {
 	ExecStatusType st = PQresultStatus(res);
 
+	if (!res && PQstatus(conn) != CONNECTION_OK) {
+		/* No result because there is no connection (a server that closed it). */
+		const char *m = PQerrorMessage(conn);
+
+		snprintf(err, errlen, "%s: no connection (%.*s)", what, (int)strcspn(m, "\n"), m);
+		return NULL;
+	}
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		db_result_error(res, what, err, errlen);
 		PQclear(res);
@@ -116,7 +123,8 @@ static PGresult *checked(PGresult *res, const char *what, char *err, size_t errl
 PGresult *db_params(PGconn *conn, const char *what, const char *sql, int n,
                     const char *const *params, char *err, size_t errlen)
 {
-	return checked(PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0), what, err, errlen);
+	return checked(conn, PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0), what, err,
+	               errlen);
 }
 
 /* The statements prepared on this thread's connections: a connection is known by its address
@@ -155,13 +163,14 @@ PGresult *db_prepared(PGconn *conn, const char *what, const char *sql, int n,
 	if (i == s_n_prepared) {
 		if (s_n_prepared == DB_PREPARED_MAX)
 			return db_params(conn, what, sql, n, params, err, errlen);
-		res = checked(PQprepare(conn, name, sql, n, NULL), what, err, errlen);
+		res = checked(conn, PQprepare(conn, name, sql, n, NULL), what, err, errlen);
 		if (!res)
 			return NULL;
 		PQclear(res);
 		s_prepared[s_n_prepared++] = (struct prepared){conn, pid, h};
 	}
-	return checked(PQexecPrepared(conn, name, n, params, NULL, NULL, 0), what, err, errlen);
+	return checked(conn, PQexecPrepared(conn, name, n, params, NULL, NULL, 0), what, err,
+	               errlen);
 }
 
 int db_wait_notify(PGconn *conn, int timeout_ms)
@@ -226,6 +235,24 @@ static int current_version(PGconn *conn, long *v, char *err, size_t errlen)
 	                     err, errlen);
 }
 
+/* Whether migration version is recorded as applied (*yes 1 or 0). */
+static int recorded_version(PGconn *conn, int version, long *yes, char *err, size_t errlen)
+{
+	char sql[96];
+	long exists = 0;
+	int rc = db_query_long(conn,
+	                       "SELECT count(*) FROM pg_class WHERE relname = 'rollcall_migration'"
+	                       " AND relkind = 'r' AND pg_table_is_visible(oid)",
+	                       &exists, err, errlen);
+
+	*yes = 0;
+	if (rc < 0 || !exists)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM rollcall_migration WHERE version = %d",
+	         version);
+	return db_query_long(conn, sql, yes, err, errlen);
+}
+
 int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
 {
 	long have = 0;
@@ -249,8 +276,10 @@ int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)
 		rc = db_exec(conn, "BEGIN; SELECT pg_advisory_xact_lock(7243101)", err, errlen);
 		if (rc < 0)
 			goto out;
-		rc = current_version(conn, &have, err, errlen);
-		if (rc < 0 || have >= m->version) {
+		/* Every migration not recorded yet, in order: one numbered below the latest applied
+		 * (another branch's range, merged later) still runs. */
+		rc = recorded_version(conn, m->version, &have, err, errlen);
+		if (rc < 0 || have) {
 			int rc2 = db_exec(conn, "ROLLBACK", err, errlen);
 			if (rc < 0 || rc2 < 0)
 				goto out;
@@ -299,11 +328,28 @@ out:
 
 int db_schema_check(PGconn *conn, char *err, size_t errlen)
 {
-	long have = 0;
+	long have = 0, missing = 0;
 	int rc = current_version(conn, &have, err, errlen);
 
 	if (rc < 0)
 		return rc;
+	for (int i = 0; rc == 0 && have == db_schema_latest() && !missing && i < migrations_count;
+	     i++) {
+		long yes = 0;
+
+		rc = recorded_version(conn, migrations[i].version, &yes, err, errlen);
+		if (rc == 0 && !yes)
+			missing = migrations[i].version;
+	}
+	if (rc < 0)
+		return rc;
+	if (missing) {
+		snprintf(err, errlen,
+		         "schema lacks migration %03ld, which this build needs: run 'rollcall "
+		         "migrate'",
+		         missing);
+		return -ESTALE;
+	}
 	if (have != db_schema_latest()) {
 		snprintf(err, errlen,
 		         "schema is at version %ld, this build needs %d: run 'rollcall migrate'",

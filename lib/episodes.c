@@ -30,24 +30,22 @@ static void *rows_push(struct rows *r)
 	return slot;
 }
 
-/* First and last day of (year, month); -EINVAL for a month out of 1..12. */
-static int month_days(int year, int month, int32_t *first, int32_t *last)
+/* A return's period: days [first, last] within one academic year. */
+static int period_check(int32_t first, int32_t last)
 {
-	if (month < 1 || month > 12)
+	if (first > last || date_academic_year(first) != date_academic_year(last))
 		return -EINVAL;
-	*first = date_from_ymd(year, month, 1);
-	*last = (month == 12 ? date_from_ymd(year + 1, 1, 1) : date_from_ymd(year, month + 1, 1)) -
-	        1;
 	return 0;
 }
 
-/* Sessions of run ep with a day <= until. Every possible session between a run's first and last
- * session belongs to it, so counting possible sessions counts the run. */
+/* Sessions of run ep with a day <= until (those carried in from before the sessions included).
+ * Every possible session between a run's first and last session belongs to it, so counting
+ * possible sessions counts the run. */
 static uint32_t run_upto(const measures *m, const measures_episode *ep, int32_t until)
 {
 	const struct measures_state *st = m->state;
 	const uint8_t *row = st->grid + (size_t)ep->enrolment * m->n_sessions;
-	uint32_t n = 0;
+	uint32_t n = ep->carried;
 
 	if (m->sessions[ep->last].day <= until)
 		return ep->length;
@@ -61,26 +59,24 @@ static uint32_t run_upto(const measures *m, const measures_episode *ep, int32_t 
 	return n;
 }
 
-int measures_attendance_return(const measures *m, int year, int month,
+int measures_attendance_return(const measures *m, int32_t first, int32_t last,
                                measures_attendance_row **rows, size_t *n_rows)
 {
 	struct rows r = {.size = sizeof(measures_attendance_row)};
-	int32_t first, last;
 	int ay, rc;
 
 	*rows = NULL;
 	*n_rows = 0;
-	if ((rc = month_days(year, month, &first, &last)) < 0)
+	if ((rc = period_check(first, last)) < 0)
 		goto out;
 	ay = date_academic_year(first);
 	for (size_t i = 0; i < m->n_episodes; i++) {
 		const measures_episode *ep = &m->episodes[i];
 		const measures_pupil *pu = &m->pupils[ep->enrolment];
 		measures_attendance_row *row;
-		if (ep->qualifying == MEASURES_NO_SESSION)
-			continue;
-		int32_t qday = m->sessions[ep->qualifying].day;
-		if (qday < first || qday > last || !measures_compulsory_age(pu->birth_day, ay))
+		int32_t qday = ep->qualified_day;
+		if (qday == MEASURES_NO_DAY || qday < first || qday > last ||
+		    !measures_compulsory_age(pu->birth_day, ay))
 			continue;
 		if ((row = rows_push(&r)) == NULL) {
 			rc = -ENOMEM;
@@ -88,10 +84,10 @@ int measures_attendance_return(const measures *m, int year, int month,
 		}
 		row->enrolment = ep->enrolment;
 		row->episode = i;
-		row->start_day = m->sessions[ep->first].day;
-		row->start_pm = m->sessions[ep->first].pm;
+		row->start_day = ep->start_day;
+		row->start_pm = ep->start_pm;
 		row->qualified_day = qday;
-		row->qualified_pm = m->sessions[ep->qualifying].pm;
+		row->qualified_pm = ep->qualified_pm;
 		row->sessions = run_upto(m, ep, last);
 		row->ongoing = ep->end_day > last;
 	}
@@ -151,9 +147,9 @@ static int sickness_enrolment(const measures *m, size_t e, int ay, int32_t first
 			ongoing = i;
 			ongoing_len = len;
 		}
-		if (ep->qualifying == MEASURES_NO_SESSION)
+		int32_t qday = ep->qualified_day;
+		if (qday == MEASURES_NO_DAY)
 			continue;
-		int32_t qday = m->sessions[ep->qualifying].day;
 		if (qday >= ay_first && qday < first)
 			reached_before = true;
 		if (qday < first || qday > last)
@@ -176,8 +172,7 @@ static int sickness_enrolment(const measures *m, size_t e, int ay, int32_t first
 		out->reached_day = total_reached;
 		in_month++;
 	}
-	if (in_month == 0 && !reached_before && pu->admission_day <= cut &&
-	    pu->leaving_day >= cut) {
+	if (in_month == 0 && !reached_before && measures_on_roll(m, e, cut)) {
 		bool by_run = ongoing != SIZE_MAX && ongoing_len >= m->cfg.forecast_run;
 		if (by_run || total >= m->cfg.forecast_total) {
 			if ((out = rows_push(r)) == NULL)
@@ -200,16 +195,15 @@ static int sickness_enrolment(const measures *m, size_t e, int ay, int32_t first
 	return 0;
 }
 
-int measures_sickness_return(const measures *m, int year, int month, measures_sickness_row **rows,
-                             size_t *n_rows)
+int measures_sickness_return(const measures *m, int32_t first, int32_t last,
+                             measures_sickness_row **rows, size_t *n_rows)
 {
 	struct rows r = {.size = sizeof(measures_sickness_row)};
-	int32_t first, last;
 	int ay, rc;
 
 	*rows = NULL;
 	*n_rows = 0;
-	if ((rc = month_days(year, month, &first, &last)) < 0)
+	if ((rc = period_check(first, last)) < 0)
 		goto out;
 	ay = date_academic_year(first);
 	if (m->as_of < first)

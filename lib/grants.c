@@ -61,7 +61,8 @@ static const grant_rule rules[] = {
          "SELECT"},
         /* results, derived by the workers */
         {"TABLE", "school_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
-        {"TABLE", "enrolment_result", NULL, "SELECT, INSERT, UPDATE, DELETE", NULL},
+        {"TABLE", "enrolment_result", NULL, "SELECT, INSERT, UPDATE, DELETE",
+         "SELECT (school_urn, as_of, last4w_unmarked)"},
         {"TABLE", "cohort_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
         {"TABLE", "category_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
         {"TABLE", "week_result", NULL, "SELECT, INSERT, UPDATE, DELETE", "SELECT"},
@@ -72,6 +73,11 @@ static const grant_rule rules[] = {
          * actions name pupils and carry notes, so reporting never reads them */
         {"TABLE", "attendance_setting", NULL, "SELECT", "SELECT"},
         {"TABLE", "tsm_action", NULL, "SELECT", NULL},
+        {"TABLE", "la_return_run", NULL, "SELECT, INSERT, UPDATE", "SELECT"},
+        /* the returns' parts: asked for and put together by the workers (and rollcall
+         * returns, which runs as the worker role); the parts carry personal data */
+        {"TABLE", "la_return_request", NULL, "SELECT, INSERT, DELETE", NULL},
+        {"TABLE", "la_return_part", NULL, "SELECT, INSERT, UPDATE, DELETE", NULL},
         /* maintenance: written only by rollcall_retention */
         {"TABLE", "maintenance_log", NULL, NULL, "SELECT"},
         /* functions: the SECURITY DEFINER ones run as the owner for exactly one role */
@@ -84,6 +90,9 @@ static const grant_rule rules[] = {
         {"FUNCTION", "rollcall_ensure_year(integer)", "EXECUTE", NULL, NULL},
         {"FUNCTION", "rollcall_ensure_years()", NULL, NULL, NULL},
         {"FUNCTION", "rollcall_retention()", NULL, "EXECUTE", NULL},
+        {"FUNCTION", "rollcall_retention_parts()", NULL, "EXECUTE", NULL},
+        /* school_key's statement trigger (migration 030): fired, never called */
+        {"FUNCTION", "school_key_notify()", NULL, NULL, NULL},
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))

@@ -3,8 +3,10 @@
 #include "rollcall/log.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <systemd/sd-journal.h>
 #include <time.h>
 
@@ -17,6 +19,46 @@ void log_init(const char *ident, int max_priority)
 	s_ident = ident;
 	s_max = max_priority;
 	s_journal = getenv("JOURNAL_STREAM") != NULL;
+}
+
+static bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+const char *log_escape(const char *s, char *buf, size_t buflen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, full = 0, limit;
+
+	if (!buflen)
+		return buf;
+	if (!s)
+		s = "-";
+	for (const char *p = s; *p; p++)
+		full += plain_byte((unsigned char)*p) ? 1 : 4;
+	/* All of it when it fits; otherwise as much as leaves room for "...". */
+	limit = full < buflen ? full : buflen > 4 ? buflen - 4 : 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (o + (plain_byte(c) ? 1 : 4) > limit)
+			break;
+		if (plain_byte(c)) {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	if (full >= buflen && o + 3 < buflen) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 void log_msg(int priority, const char *fmt, ...)

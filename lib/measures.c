@@ -481,6 +481,23 @@ static int check_input(const measures_input *in, char *err, size_t errlen)
 			        e);
 			return -EINVAL;
 		}
+		if (en->n_gaps > 0 && en->gaps == NULL) {
+			set_err(err, errlen, "measures: enrolment %zu has no gaps array", e);
+			return -EINVAL;
+		}
+		for (size_t g = 0; g < en->n_gaps; g++) {
+			const measures_gap *gp = &en->gaps[g];
+			if (gp->first_day > gp->last_day || gp->first_day <= en->admission_day ||
+			    gp->last_day >= en->leaving_day ||
+			    (g > 0 && gp->first_day <= en->gaps[g - 1].last_day + 1)) {
+				set_err(err, errlen,
+				        "measures: gap %zu of enrolment %zu is not inside its roll "
+				        "dates "
+				        "or not after the one before",
+				        g, e);
+				return -EINVAL;
+			}
+		}
 		for (size_t i = 1; i < en->n_chars; i++) {
 			if (en->chars[i].valid_from < en->chars[i - 1].valid_from) {
 				set_err(err, errlen,
@@ -503,37 +520,53 @@ static int check_input(const measures_input *in, char *err, size_t errlen)
 
 /* ---- the pass ------------------------------------------------------------------------------ */
 
+/* How code id counts (the one place a code's role in figures and runs is decided). */
+static void class_of(unsigned id, const rc_code *l, struct code_class *k)
+{
+	const rc_code *c = id > 0 && id < 256 ? codes_by_id((uint8_t)id) : NULL;
+
+	memset(k, 0, sizeof(*k));
+	k->from = INT32_MAX;
+	k->until = INT32_MIN;
+	if (c == NULL)
+		return;
+	k->from = c->valid_from;
+	k->until = c->valid_until;
+	k->category = (uint8_t)c->category;
+	k->bucket = (uint8_t)c->bucket;
+	if (codes_possible(c->category))
+		k->flags |= CLS_POSSIBLE;
+	if (c->category == RC_CAT_AUTHORISED || c->category == RC_CAT_UNAUTHORISED)
+		k->flags |= CLS_ABSENT;
+	if (c->bucket == RC_BUCKET_G || c->bucket == RC_BUCKET_N || c->bucket == RC_BUCKET_O ||
+	    c->bucket == RC_BUCKET_U)
+		k->flags |= CLS_GNOU;
+	if (c->bucket == RC_BUCKET_I)
+		k->flags |= CLS_ILL;
+	if (c->bucket == RC_BUCKET_U)
+		k->flags |= CLS_U;
+	if (l != NULL && c->id == l->id)
+		k->flags |= CLS_L;
+}
+
 static void build_classes(struct measures_state *st)
 {
 	const rc_code *l = codes_find("L", 1);
 
-	for (unsigned id = 0; id < 256; id++) {
-		struct code_class *k = &st->cls[id];
-		const rc_code *c = id > 0 ? codes_by_id((uint8_t)id) : NULL;
+	for (unsigned id = 0; id < 256; id++)
+		class_of(id, l, &st->cls[id]);
+}
 
-		memset(k, 0, sizeof(*k));
-		k->from = INT32_MAX;
-		k->until = INT32_MIN;
-		if (c == NULL)
-			continue;
-		k->from = c->valid_from;
-		k->until = c->valid_until;
-		k->category = (uint8_t)c->category;
-		k->bucket = (uint8_t)c->bucket;
-		if (codes_possible(c->category))
-			k->flags |= CLS_POSSIBLE;
-		if (c->category == RC_CAT_AUTHORISED || c->category == RC_CAT_UNAUTHORISED)
-			k->flags |= CLS_ABSENT;
-		if (c->bucket == RC_BUCKET_G || c->bucket == RC_BUCKET_N ||
-		    c->bucket == RC_BUCKET_O || c->bucket == RC_BUCKET_U)
-			k->flags |= CLS_GNOU;
-		if (c->bucket == RC_BUCKET_I)
-			k->flags |= CLS_ILL;
-		if (c->bucket == RC_BUCKET_U)
-			k->flags |= CLS_U;
-		if (l != NULL && c->id == l->id)
-			k->flags |= CLS_L;
-	}
+measures_run_kind measures_code_run_kind(uint8_t code_id, int32_t day)
+{
+	struct code_class k;
+
+	class_of(code_id, NULL, &k);
+	if (code_id == 0 || day < k.from || day > k.until || !(k.flags & CLS_POSSIBLE))
+		return MEASURES_RUN_SKIP;
+	return (k.flags & CLS_GNOU)  ? MEASURES_RUN_UNAUTH
+	       : (k.flags & CLS_ILL) ? MEASURES_RUN_ILL
+	                             : MEASURES_RUN_BREAK;
 }
 
 static int episodes_push(struct episodes *v, const measures_episode *ep)
@@ -550,20 +583,33 @@ static int episodes_push(struct episodes *v, const measures_episode *ep)
 	return 0;
 }
 
-/* Extends run r with session s (qualifying at the q-th session). */
-static void run_extend(struct run *r, uint32_t e, uint32_t s, uint32_t q)
+/* Starts run r at session s (day, pm): afresh, or going on from before the sessions (carry). */
+static void run_start(struct run *r, uint32_t e, uint32_t s, int32_t day, uint8_t pm,
+                      const measures_run_carry *carry)
 {
-	if (!r->active) {
-		r->active = true;
-		r->ep.enrolment = e;
-		r->ep.first = s;
-		r->ep.length = 0;
-		r->ep.qualifying = MEASURES_NO_SESSION;
-	}
+	r->active = true;
+	r->ep.enrolment = e;
+	r->ep.first = s;
+	r->ep.qualifying = MEASURES_NO_SESSION;
+	r->ep.length = r->ep.carried = carry ? carry->length : 0;
+	r->ep.start_day = carry ? carry->first_day : day;
+	r->ep.start_pm = carry ? carry->first_pm : pm;
+	r->ep.qualified_day = carry ? carry->qualified_day : MEASURES_NO_DAY;
+	r->ep.qualified_pm = carry ? carry->qualified_pm : 0;
+}
+
+/* Extends run r with session s (qualifying at the q-th session). */
+static void run_extend(struct run *r, uint32_t e, uint32_t s, int32_t day, uint8_t pm, uint32_t q)
+{
+	if (!r->active)
+		run_start(r, e, s, day, pm, NULL);
 	r->ep.length++;
 	r->ep.last = s;
-	if (r->ep.length == q)
+	if (r->ep.length == q) {
 		r->ep.qualifying = s;
+		r->ep.qualified_day = day;
+		r->ep.qualified_pm = pm;
+	}
 }
 
 static int run_close(struct run *r, int32_t end_day, struct episodes *out)
@@ -585,6 +631,19 @@ static measures_chars chars_as_at(const measures_enrolment *en, int32_t day)
 	for (size_t i = 0; i < en->n_chars && en->chars[i].valid_from <= day; i++)
 		pick = i;
 	return en->chars[pick];
+}
+
+bool measures_on_roll(const measures *m, size_t e, int32_t day)
+{
+	const struct measures_state *st = m->state;
+	const measures_pupil *pu = &m->pupils[e];
+
+	if (day < pu->admission_day || day > pu->leaving_day)
+		return false;
+	for (size_t g = st->gap_at[e]; g < st->gap_at[e + 1]; g++)
+		if (day >= st->gaps[g].first_day && day <= st->gaps[g].last_day)
+			return false;
+	return true;
 }
 
 void measures_roll_range(const measures *m, size_t e, size_t *lo, size_t *hi)
@@ -718,8 +777,9 @@ static size_t lower_pos(const int32_t *days, size_t n, int32_t day)
 	return lo;
 }
 
-/* Walks enrolment e's open sessions on roll up to D: counts, runs, penalty count, illness
- * this year. */
+/* Walks enrolment e's open sessions on roll up to D, spell by spell: counts, runs, penalty
+ * count, illness this year. A run carried in from before the sessions (measures_run_carry) goes
+ * on at the first possible session if that extends it; a run ends with each spell. */
 static int pass_enrolment(measures *m, size_t e, struct pass *ps, struct episodes *unauth,
                           struct episodes *ill)
 {
@@ -733,56 +793,83 @@ static int pass_enrolment(measures *m, size_t e, struct pass *ps, struct episode
 	const uint8_t *dk = ps->dk;
 	uint32_t *hist = ps->hist, *dp = ps->dp, *da = ps->da;
 	struct run ru = {0}, ri = {0};
-	size_t lo, hi;
+	bool first_possible = true;
+	int32_t from = pu->admission_day;
 	int rc;
 
 	pu->first_episode = unauth->n;
 	pu->first_illness = ill->n;
 	pu->illness_first_day = MEASURES_NO_DAY;
 	pu->illness_reached_day = MEASURES_NO_DAY;
-	lo = lower_pos(ps->day, ps->n, pu->admission_day);
-	hi = pu->leaving_day == MEASURES_NO_DAY ? ps->n
-	                                        : lower_pos(ps->day, ps->n, pu->leaving_day + 1);
-	for (size_t g = 0; g < ps->nseg; g++) {
-		size_t a = ps->seg[g].a > lo ? ps->seg[g].a : lo;
-		size_t b = ps->seg[g].b < hi ? ps->seg[g].b : hi;
-		bool ytd = ps->seg[g].mask & MASK_YTD;
-		if (a >= b)
-			continue;
-		for (size_t pos = a; pos < b; pos++) {
-			uint32_t s = sess[pos];
-			uint8_t c = row[s];
-			int32_t day = days[pos];
-			const struct code_class *k = &cls[c];
-			if (day < k->from || day > k->until) { /* unmarked (id 0) or invalid */
-				hist[c == 0 ? 0 : 256]++;
+	for (size_t k = st->gap_at[e];; k++) {
+		bool last_spell = k == st->gap_at[e + 1];
+		int32_t to = last_spell ? pu->leaving_day : st->gaps[k].first_day - 1;
+		size_t lo = lower_pos(ps->day, ps->n, from);
+		size_t hi = to == MEASURES_NO_DAY ? ps->n : lower_pos(ps->day, ps->n, to + 1);
+
+		for (size_t g = 0; g < ps->nseg && lo < hi; g++) {
+			size_t a = ps->seg[g].a > lo ? ps->seg[g].a : lo;
+			size_t b = ps->seg[g].b < hi ? ps->seg[g].b : hi;
+			bool ytd = ps->seg[g].mask & MASK_YTD;
+			if (a >= b)
 				continue;
-			}
-			hist[c]++;
-			unsigned f = k->flags;
-			if (!(f & CLS_POSSIBLE))
-				continue;
-			dp[dk[pos]]++;
-			if (!(f & (CLS_ABSENT | CLS_GNOU | CLS_ILL)) && !ru.active && !ri.active)
-				continue; /* the common case: present, no run to break */
-			da[dk[pos]] += (f & CLS_ABSENT) != 0;
-			if (f & CLS_GNOU)
-				run_extend(&ru, (uint32_t)e, s, q_unauth);
-			else if (ru.active && (rc = run_close(&ru, day, unauth)) < 0)
-				return rc;
-			if (f & CLS_ILL) {
-				run_extend(&ri, (uint32_t)e, s, q_ill);
-				if (ytd) {
-					if (pu->illness_first_day == MEASURES_NO_DAY)
-						pu->illness_first_day = day;
-					if (++pu->illness_ytd == q_ill)
-						pu->illness_reached_day = day;
+			for (size_t pos = a; pos < b; pos++) {
+				uint32_t s = sess[pos];
+				uint8_t c = row[s];
+				int32_t day = days[pos];
+				uint8_t pm = m->sessions[s].pm;
+				const struct code_class *kc = &cls[c];
+				if (day < kc->from ||
+				    day > kc->until) { /* unmarked (id 0), invalid */
+					hist[c == 0 ? 0 : 256]++;
+					continue;
 				}
-			} else if (ri.active && (rc = run_close(&ri, day, ill)) < 0) {
-				return rc;
+				hist[c]++;
+				unsigned f = kc->flags;
+				if (!(f & CLS_POSSIBLE))
+					continue;
+				dp[dk[pos]]++;
+				if (first_possible) {
+					/* A run the register had going before the sessions given.
+					 */
+					const measures_run_carry *cu = &st->carry[e][0],
+					                         *ci = &st->carry[e][1];
+
+					first_possible = false;
+					if ((f & CLS_GNOU) && cu->length)
+						run_start(&ru, (uint32_t)e, s, day, pm, cu);
+					if ((f & CLS_ILL) && ci->length)
+						run_start(&ri, (uint32_t)e, s, day, pm, ci);
+				}
+				if (!(f & (CLS_ABSENT | CLS_GNOU | CLS_ILL)) && !ru.active &&
+				    !ri.active)
+					continue; /* the common case: present, no run to break */
+				da[dk[pos]] += (f & CLS_ABSENT) != 0;
+				if (f & CLS_GNOU)
+					run_extend(&ru, (uint32_t)e, s, day, pm, q_unauth);
+				else if (ru.active && (rc = run_close(&ru, day, unauth)) < 0)
+					return rc;
+				if (f & CLS_ILL) {
+					run_extend(&ri, (uint32_t)e, s, day, pm, q_ill);
+					if (ytd) {
+						if (pu->illness_first_day == MEASURES_NO_DAY)
+							pu->illness_first_day = day;
+						if (++pu->illness_ytd == q_ill)
+							pu->illness_reached_day = day;
+					}
+				} else if (ri.active && (rc = run_close(&ri, day, ill)) < 0) {
+					return rc;
+				}
 			}
+			fold_segment(st, ps, pu, ps->seg[g].mask);
 		}
-		fold_segment(st, ps, pu, ps->seg[g].mask);
+		if (last_spell)
+			break;
+		/* Off the roll between two spells: the runs end with the spell. */
+		if (to < m->as_of && ((rc = run_close(&ru, to + 1, unauth)) < 0 ||
+		                      (rc = run_close(&ri, to + 1, ill)) < 0))
+			return rc;
+		from = st->gaps[k].last_day + 1;
 	}
 	/* A run still going at the last counted session ends with the roll, or is open on D. */
 	int32_t end = pu->leaving_day != MEASURES_NO_DAY && pu->leaving_day <= m->as_of
@@ -843,8 +930,7 @@ static void add_late(measures *m, const measures_late *l, const struct sess_info
 	measures_pupil *pu = &m->pupils[l->enrolment];
 	size_t s = l->session;
 
-	if (s >= st->n_upto || !info[s].open || info[s].day < pu->admission_day ||
-	    info[s].day > pu->leaving_day)
+	if (s >= st->n_upto || !info[s].open || !measures_on_roll(m, l->enrolment, info[s].day))
 		return;
 	const struct code_class *k = measures_cell_class(
 	        st, st->grid[(size_t)l->enrolment * m->n_sessions + s], info[s].day);
@@ -917,6 +1003,44 @@ static void set_flags(measures *m, measures_pupil *pu)
 	}
 }
 
+/* Keeps the enrolments' gaps and carried-in runs, and marks the cells of a gap's sessions off
+ * roll so that nothing reads a mark there. The roll dates are set here (before the pass) so that
+ * measures_on_roll works from now on. */
+static int copy_gaps_and_carries(measures *m, const measures_input *in)
+{
+	struct measures_state *st = m->state;
+	size_t total = 0;
+
+	for (size_t e = 0; e < in->n_enrolments; e++)
+		total += in->enrolments[e].n_gaps;
+	st->gaps = malloc((total ? total : 1) * sizeof(*st->gaps));
+	st->gap_at = malloc((in->n_enrolments + 1) * sizeof(*st->gap_at));
+	st->carry = calloc(in->n_enrolments ? in->n_enrolments : 1, sizeof(*st->carry));
+	if (!st->gaps || !st->gap_at || !st->carry)
+		return -ENOMEM;
+	total = 0;
+	for (size_t e = 0; e < in->n_enrolments; e++) {
+		const measures_enrolment *en = &in->enrolments[e];
+		uint8_t *row = st->grid + e * m->n_sessions;
+
+		m->pupils[e].admission_day = en->admission_day;
+		m->pupils[e].leaving_day = en->leaving_day;
+		st->gap_at[e] = total;
+		for (size_t g = 0; g < en->n_gaps; g++) {
+			size_t s = measures_lower_day(m->sessions, m->n_sessions,
+			                              en->gaps[g].first_day);
+
+			st->gaps[total++] = en->gaps[g];
+			for (; s < m->n_sessions && m->sessions[s].day <= en->gaps[g].last_day; s++)
+				row[s] = MEASURES_OFF_ROLL;
+		}
+		st->carry[e][0] = en->carry_unauth;
+		st->carry[e][1] = en->carry_ill;
+	}
+	st->gap_at[in->n_enrolments] = total;
+	return 0;
+}
+
 int measures_new(measures **out, const measures_input *in, int32_t as_of,
                  const measures_config *cfg, char *err, size_t errlen)
 {
@@ -967,6 +1091,8 @@ int measures_new(measures **out, const measures_input *in, int32_t as_of,
 	m->state->sessions = sessions;
 	m->sessions = sessions;
 	sessions = NULL;
+	if ((rc = copy_gaps_and_carries(m, in)) < 0)
+		goto out;
 	m->state->n_upto = upper_day(m->sessions, m->n_sessions, as_of);
 	build_classes(m->state);
 	set_periods(m, info);
@@ -980,8 +1106,8 @@ int measures_new(measures **out, const measures_input *in, int32_t as_of,
 		pu->admission_day = en->admission_day;
 		pu->leaving_day = en->leaving_day;
 		pu->birth_day = en->birth_day;
-		pu->boarder = en->boarder;
-		pu->on_roll = en->admission_day <= as_of && as_of <= en->leaving_day;
+		pu->boarder = en->n_chars ? chars_as_at(en, as_of).boarder : en->boarder;
+		pu->on_roll = measures_on_roll(m, e, as_of);
 		pu->compulsory = measures_compulsory_age(en->birth_day, m->academic_year);
 		pu->chars = chars_as_at(en, as_of);
 		if ((rc = pass_enrolment(m, e, &ps, &unauth, &ill)) < 0)
@@ -1022,6 +1148,9 @@ void measures_destroy(measures **pm)
 	if (m->state != NULL) {
 		free(m->state->grid);
 		free(m->state->sessions);
+		free(m->state->gaps);
+		free(m->state->gap_at);
+		free(m->state->carry);
 		free(m->state);
 	}
 	free(m->pupils);

@@ -28,11 +28,18 @@ struct code_class {
 	uint8_t flags;       /* CLS_* */
 };
 
+/* The grid cell of a session on which the enrolment was not on roll (a gap between spells):
+ * marked so by measures_new, it counts for nothing (the class table never knows id 255). */
+#define MEASURES_OFF_ROLL 255
+
 struct measures_state {
 	measures_session *sessions; /* owned copy of the input sessions */
 	uint8_t *grid;              /* owned copy: n_enrolments x n_sessions code ids */
 	size_t n_upto;              /* sessions with day <= as_of */
 	struct code_class cls[256];
+	measures_gap *gaps; /* owned copy of every enrolment's gaps, enrolment by enrolment */
+	size_t *gap_at;     /* enrolment e's gaps are gaps[gap_at[e] .. gap_at[e + 1]) */
+	measures_run_carry (*carry)[2]; /* per enrolment: [0] unauthorised, [1] illness */
 };
 
 /* The class of a mark, or NULL when the cell is unmarked or holds a code that is unknown or not

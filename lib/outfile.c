@@ -58,6 +58,9 @@ int outfile_write(const char *root, const char *relpath, int (*write_fn)(void *u
 	/* The umask may have cleared group read; the mode is the contract, so set it. */
 	(void)fchmod(fileno(f), 0640);
 	rc = write_fn(user, f);
+	/* A writer says -EIO when stdio failed; flushing again tells why (a full disk: ENOSPC). */
+	if (rc == -EIO && fflush(f) != 0 && errno)
+		rc = -errno;
 	if (rc < 0) {
 		snprintf(err, errlen, "output: writing %s failed (%s)", path, strerror(-rc));
 		goto out;

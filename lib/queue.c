@@ -72,56 +72,74 @@ int queue_claim(PGconn *conn, const char *worker, int lease_s, const uint32_t *p
 	return rc;
 }
 
-static int simple(PGconn *conn, const char *sql, int n, const char *const *params, char *err,
-                  size_t errlen)
+/* Runs a statement that changes job j only while this claim of it holds: the job is running
+ * and its attempts are this claim's. A worker that hung past its lease finds that another has
+ * taken the job over (the takeover counted an attempt) and changes nothing: a job is completed
+ * once, and a completed job is never put back. Returns 0, -EIO, or -ESTALE when the claim was
+ * lost. */
+static int fenced(PGconn *conn, const job *j, const char *sql, int n, const char *const *params,
+                  char *err, size_t errlen)
 {
 	PGresult *res = exec(conn, sql, n, params, PGRES_COMMAND_OK, err, errlen);
+	long rows;
 
 	if (!res)
 		return -EIO;
+	rows = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : atol(PQcmdTuples(res));
 	PQclear(res);
+	if (rows == 0) {
+		snprintf(err, errlen,
+		         "job %lld: its lease expired and another worker has taken it over",
+		         (long long)j->id);
+		return -ESTALE;
+	}
 	return 0;
 }
 
 int queue_progress(PGconn *conn, const job *j, int lease_s, const char *text, char *err,
                    size_t errlen)
 {
-	char id[24], lease[16];
-	const char *params[3] = {id, lease, text};
+	char id[24], lease[16], att[16];
+	const char *params[4] = {id, lease, text, att};
 
 	snprintf(id, sizeof(id), "%lld", (long long)j->id);
 	snprintf(lease, sizeof(lease), "%d", lease_s);
-	return simple(conn,
+	snprintf(att, sizeof(att), "%d", j->attempts);
+	return fenced(conn, j,
 	              "UPDATE job SET progress = $3, updated_at = now(),"
 	              " lease_until = now() + make_interval(secs => $2::integer)"
-	              " WHERE job_id = $1 AND state = 'running'",
-	              3, params, err, errlen);
+	              " WHERE job_id = $1 AND state = 'running' AND attempts = $4::integer",
+	              4, params, err, errlen);
 }
 
 int queue_done(PGconn *conn, const job *j, const char *result, char *err, size_t errlen)
 {
-	char id[24];
-	const char *params[2] = {id, result};
+	char id[24], att[16];
+	const char *params[3] = {id, result, att};
 
 	snprintf(id, sizeof(id), "%lld", (long long)j->id);
-	return simple(conn,
+	snprintf(att, sizeof(att), "%d", j->attempts);
+	return fenced(conn, j,
 	              "WITH u AS (UPDATE job SET state = 'done', result = $2, lease_until = NULL,"
-	              " last_error = NULL, updated_at = now() WHERE job_id = $1 RETURNING job_id)"
+	              " last_error = NULL, updated_at = now() WHERE job_id = $1"
+	              " AND state = 'running' AND attempts = $3::integer RETURNING job_id)"
 	              " SELECT pg_notify('" QUEUE_END_CHANNEL "', job_id::text) FROM u",
-	              2, params, err, errlen);
+	              3, params, err, errlen);
 }
 
 /* Puts a job back to pending after delay seconds (error recorded when given; the attempt
  * forgiven when forgive). When a newer pending job for the same school took its place (ingest
  * queued one meanwhile), this one's range is folded into it and this one is closed as done. */
-static int requeue(PGconn *conn, const char *id, const char *error, const char *delay, int forgive,
-                   char *err, size_t errlen)
+static int requeue(PGconn *conn, const job *j, const char *id, const char *error, const char *delay,
+                   int forgive, char *err, size_t errlen)
 {
-	const char *params[4] = {id, error, delay, forgive ? "1" : "0"};
+	char att[16];
+	const char *params[5] = {id, error, delay, forgive ? "1" : "0", att};
 
-	return simple(conn,
+	snprintf(att, sizeof(att), "%d", j->attempts);
+	return fenced(conn, j,
 	              "WITH me AS (SELECT job_id, school_urn, kind, from_date FROM job WHERE "
-	              "job_id = $1),"
+	              "job_id = $1 AND state = 'running' AND attempts = $5::integer),"
 	              " merged AS (UPDATE job p SET from_date = least(p.from_date, me.from_date)"
 	              "  FROM me WHERE p.school_urn = me.school_urn AND p.kind = me.kind"
 	              "  AND p.state = 'pending' AND p.job_id <> me.job_id RETURNING p.job_id)"
@@ -129,15 +147,15 @@ static int requeue(PGconn *conn, const char *id, const char *error, const char *
 	              "  ELSE 'pending' END, last_error = coalesce($2, last_error),"
 	              "  attempts = greatest(attempts - $4::integer, 0), lease_until = NULL,"
 	              "  updated_at = now(), run_after = now() + make_interval(secs => $3::integer)"
-	              " WHERE job_id = $1",
-	              4, params, err, errlen);
+	              " WHERE job_id = (SELECT job_id FROM me)",
+	              5, params, err, errlen);
 }
 
 int queue_fail(PGconn *conn, const job *j, const char *error, int max_attempts, int *dead,
                char *err, size_t errlen)
 {
-	char id[24], backoff[16];
-	const char *params[3] = {id, error, backoff};
+	char id[24], backoff[16], att[16];
+	const char *params[4] = {id, error, backoff, att};
 	int secs = 1;
 
 	*dead = j->attempts >= max_attempts;
@@ -145,14 +163,16 @@ int queue_fail(PGconn *conn, const job *j, const char *error, int max_attempts, 
 		secs *= 2;
 	snprintf(id, sizeof(id), "%lld", (long long)j->id);
 	snprintf(backoff, sizeof(backoff), "%d", secs > 3600 ? 3600 : secs);
+	snprintf(att, sizeof(att), "%d", j->attempts);
 	if (*dead)
-		return simple(conn,
+		return fenced(conn, j,
 		              "WITH u AS (UPDATE job SET state = 'dead', last_error = $2,"
 		              " lease_until = NULL, updated_at = now()"
-		              " WHERE job_id = $1 AND $3::integer >= 0 RETURNING job_id)"
+		              " WHERE job_id = $1 AND $3::integer >= 0 AND state = 'running'"
+		              " AND attempts = $4::integer RETURNING job_id)"
 		              " SELECT pg_notify('" QUEUE_END_CHANNEL "', job_id::text) FROM u",
-		              3, params, err, errlen);
-	return requeue(conn, id, error, backoff, 0, err, errlen);
+		              4, params, err, errlen);
+	return requeue(conn, j, id, error, backoff, 0, err, errlen);
 }
 
 int queue_release(PGconn *conn, const job *j, int delay_s, char *err, size_t errlen)
@@ -161,7 +181,7 @@ int queue_release(PGconn *conn, const job *j, int delay_s, char *err, size_t err
 
 	snprintf(id, sizeof(id), "%lld", (long long)j->id);
 	snprintf(delay, sizeof(delay), "%d", delay_s);
-	return requeue(conn, id, NULL, delay, 1, err, errlen);
+	return requeue(conn, j, id, NULL, delay, 1, err, errlen);
 }
 
 int queue_add(PGconn *conn, uint32_t school_urn, const char *kind, const char *args, int64_t *id,

@@ -22,6 +22,7 @@ struct wire_pool {
 struct wire_arena {
 	chunk *head;
 	size_t handed, budget;
+	size_t footprint; /* bytes of the chunks it holds */
 	wire_pool *pool;
 	ProtobufCAllocator alloc;
 };
@@ -103,6 +104,7 @@ static void *arena_alloc(void *user, size_t size)
 			return NULL;
 		c->used = 0;
 		c->size = sz;
+		a->footprint += sizeof(chunk) + sz;
 		/* A big one-off block goes behind the current chunk so its free space stays usable.
 		 */
 		if (a->head && sz > CHUNK_SIZE) {
@@ -171,6 +173,11 @@ size_t wire_arena_used(const wire_arena *a)
 	return a ? a->handed : 0;
 }
 
+size_t wire_arena_footprint(const wire_arena *a)
+{
+	return a ? a->footprint + sizeof(*a) : 0;
+}
+
 int wire_batch_decode(wire_arena *arena, const uint8_t *data, size_t len, Rollcall__Batch **out,
                       char *err, size_t errlen)
 {
@@ -195,10 +202,9 @@ int wire_batch_decode(wire_arena *arena, const uint8_t *data, size_t len, Rollca
 		snprintf(err, errlen, "school_urn missing or not 6 digits");
 		return -EPROTO;
 	}
-	if (!b->batch_id || !b->batch_id[0] || strlen(b->batch_id) > WIRE_MAX_BATCH_ID) {
-		snprintf(err, errlen, "batch_id missing or longer than %d", WIRE_MAX_BATCH_ID);
+	if (wire_check_batch_id(b->batch_id, b->batch_id ? strlen(b->batch_id) : 0, err, errlen) <
+	    0)
 		return -EPROTO;
-	}
 	if (b->n_pupils > WIRE_MAX_PUPILS || b->n_contacts > WIRE_MAX_CONTACTS ||
 	    b->n_marks > WIRE_MAX_MARKS || b->n_sessions > WIRE_MAX_SESSIONS) {
 		snprintf(err, errlen,
@@ -210,6 +216,112 @@ int wire_batch_decode(wire_arena *arena, const uint8_t *data, size_t len, Rollca
 		return -EPROTO;
 	}
 	*out = b;
+	return 0;
+}
+
+int wire_check_batch_id(const char *id, size_t len, char *why, size_t whylen)
+{
+	if (!id || !len) {
+		snprintf(why, whylen, "batch_id missing");
+		return -EPROTO;
+	}
+	if (len > WIRE_MAX_BATCH_ID) {
+		snprintf(why, whylen, "batch_id longer than %d characters", WIRE_MAX_BATCH_ID);
+		return -EPROTO;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)id[i];
+
+		if (c <= 0x20 || c >= 0x7f) {
+			snprintf(why, whylen,
+			         "batch_id must be visible ASCII (character %zu is byte 0x%02x)",
+			         i + 1, c);
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
+
+/* Reads a varint at *p (before end), advancing *p. Returns 0, or -1 when it is cut off or
+ * longer than 10 bytes. */
+static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	for (unsigned shift = 0; shift < 70; shift += 7) {
+		uint8_t b;
+
+		if (*p >= end)
+			return -1;
+		b = *(*p)++;
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int wire_batch_peek(const uint8_t *data, size_t len, wire_peek *out)
+{
+	/* Field numbers and wire types of rollcall.proto's Batch. */
+	enum {
+		F_URN = 2,
+		F_BATCH_ID = 3,
+		F_HELLO = 6,
+		WT_VARINT = 0,
+		WT_I64 = 1,
+		WT_LEN = 2,
+		WT_I32 = 5
+	};
+	const uint8_t *p = data, *end = data + len;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end) {
+		uint64_t key, v = 0;
+		unsigned field, type;
+		const uint8_t *value;
+
+		if (read_varint(&p, end, &key) < 0 || (key >> 3) == 0 || (key >> 3) > UINT32_MAX)
+			return -EBADMSG;
+		field = (unsigned)(key >> 3);
+		type = (unsigned)(key & 7);
+		switch (type) {
+		case WT_VARINT:
+			if (read_varint(&p, end, &v) < 0)
+				return -EBADMSG;
+			break;
+		case WT_I64:
+		case WT_I32:
+			if ((size_t)(end - p) < (type == WT_I64 ? 8u : 4u))
+				return -EBADMSG;
+			p += type == WT_I64 ? 8 : 4;
+			break;
+		case WT_LEN:
+			if (read_varint(&p, end, &v) < 0 || v > (uint64_t)(end - p))
+				return -EBADMSG;
+			value = p;
+			p += v;
+			if (field == F_BATCH_ID) {
+				/* The last occurrence counts, as in a full decode. */
+				out->batch_id[0] = '\0';
+				out->why[0] = '\0';
+				if (wire_check_batch_id((const char *)value, (size_t)v, out->why,
+				                        sizeof(out->why)) == 0) {
+					memcpy(out->batch_id, value, (size_t)v);
+					out->batch_id[v] = '\0';
+				}
+			}
+			continue;
+		default: /* groups (3, 4) are not used by rollcall.proto */
+			return -EBADMSG;
+		}
+		if (type == WT_VARINT && field == F_URN)
+			out->school_urn = v <= UINT32_MAX ? (uint32_t)v : 0;
+		else if (type == WT_VARINT && field == F_HELLO)
+			out->hello = v != 0;
+	}
 	return 0;
 }
 

@@ -51,10 +51,11 @@ CREATE TABLE la_setting (
     updated_at                  timestamptz NOT NULL DEFAULT now()
 );
 
--- Each row a generated return listed, by school: when it was first listed (a new pupil's late
--- flag is about that day, so regenerating a month later gives the same file) and a digest of
--- its content the last time, so the LA's page says what changed since the month was last
--- generated. No personal data: keys and digests only.
+-- What each generated return listed, by school: when a row was first listed (a new pupil's late
+-- flag is about that day, so regenerating a month later gives the same file) and a digest of its
+-- content, so the LA's page can say what the latest generation that changed anything changed
+-- (change: 1 new, 2 changed, 3 no longer listed; change_gen the generation it was made in).
+-- Keys and digests only: no personal data.
 CREATE TABLE la_return_item (
     school_urn      integer NOT NULL,
     la_code         smallint NOT NULL,
@@ -65,5 +66,18 @@ CREATE TABLE la_return_item (
     digest          text NOT NULL,
     first_listed    date NOT NULL,
     listed          boolean NOT NULL,  -- in the latest generation
+    change          smallint NOT NULL DEFAULT 1 CHECK (change BETWEEN 1 AND 3),
+    change_gen      integer NOT NULL,
     PRIMARY KEY (school_urn, la_code, period, kind, item_key)
+);
+
+-- One row per LA return generated: how many generations changed something (gen), when it was
+-- first generated and when last changed.
+CREATE TABLE la_return_run (
+    la_code         smallint NOT NULL REFERENCES la,
+    period          text NOT NULL,
+    gen             integer NOT NULL,
+    first_generated date NOT NULL,
+    changed_on      date NOT NULL,
+    PRIMARY KEY (la_code, period)
 );

@@ -96,7 +96,7 @@ int cohorts_ensure_school(const job_env *env, uint32_t urn, int32_t as_of, bool 
 	}
 	jobs_school_config(env, la_code, &cfg, &ss);
 	t[0] = now_ms();
-	rc = school_refresh(conn, env->cache, urn, as_of, &reg, &full, err, errlen);
+	rc = school_refresh(conn, env->cache, urn, as_of, &cfg, &reg, &full, err, errlen);
 	t[1] = now_ms();
 	if (rc == 0)
 		rc = school_compute(reg, as_of, &cfg, &m, err, errlen);

@@ -3,6 +3,7 @@
 #include "jobs.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +11,50 @@
 #include <unistd.h>
 
 #include "cohorts.h"
+#include "returns.h"
 #include "rollcall/date.h"
 #include "rollcall/db.h"
+#include "rollcall/log.h"
 #include "tsm.h"
 
 /* The advisory lock class 72432 is "a worker computes this school" (the daemon's writers take
  * 72431 for a school they write). */
+
+/* Ends the session of a worker that holds urn's lock without a live lease on any job: one that
+ * hung past its lease (its jobs were taken over) and would keep the school locked until it
+ * resumed. Workers name their sessions "rollcall-worker NAME" (main.c); a worker can end a
+ * session of its own role. Returns 1 when one was ended, 0 when none, -EIO. */
+static int end_stale_holder(const job_env *env, uint32_t urn, char *err, size_t elen)
+{
+	char u[16];
+	const char *p[1] = {u};
+	PGresult *res;
+	int n;
+
+	snprintf(u, sizeof(u), "%u", urn);
+	res = db_prepared(env->conn, "school lock holder",
+	                  "SELECT pg_terminate_backend(l.pid) FROM pg_locks l"
+	                  " JOIN pg_stat_activity a ON a.pid = l.pid"
+	                  " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 72432"
+	                  "  AND l.objid = $1::integer AND l.objsubid = 2"
+	                  "  AND a.application_name LIKE 'rollcall-worker %'"
+	                  "  AND NOT EXISTS (SELECT 1 FROM job j WHERE j.state = 'running'"
+	                  "   AND j.lease_until > now()"
+	                  "   AND left('rollcall-worker ' || j.worker, 63) = a.application_name)",
+	                  1, p, err, elen);
+	if (!res)
+		return -EIO;
+	n = PQntuples(res) > 0 && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return n;
+}
 
 int jobs_lock_school(const job_env *env, uint32_t urn, char *err, size_t elen)
 {
 	char u[16];
 	const char *p[1] = {u};
 	struct timespec t0, now;
+	bool ended = false;
 
 	snprintf(u, sizeof(u), "%u", urn);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -38,6 +71,21 @@ int jobs_lock_school(const job_env *env, uint32_t urn, char *err, size_t elen)
 		if (got)
 			return 0;
 		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= env->lock_wait_s && !ended) {
+			/* Held that long: by a worker whose lease ran out? Then it is ended and the
+			 * lock tried again. */
+			int e = end_stale_holder(env, urn, err, elen);
+
+			if (e < 0)
+				return e;
+			ended = true;
+			if (e > 0) {
+				log_warning("school %u: ended the session of a worker that held it "
+				            "past its lease",
+				            urn);
+				continue;
+			}
+		}
 		if (now.tv_sec - t0.tv_sec >= env->lock_wait_s) {
 			snprintf(err, elen,
 			         "school %u: another worker has been computing it for %d s; "
@@ -135,10 +183,37 @@ static int run_tsm(const job_env *env, const job *j, char *result, size_t rlen, 
 	return tsm_run(env, j->school_urn, n >= 0 ? term : NULL, result, rlen, err, elen);
 }
 
+/* An LA's statutory returns for a month: "la=201 month=2025-10". */
+static int run_la_returns(const job_env *env, const job *j, char *result, size_t rlen, char *err,
+                          size_t elen)
+{
+	char la[8], month[16];
+	char *end;
+	long code;
+
+	if (jobs_arg(j, "la", la, sizeof(la)) < 0 ||
+	    jobs_arg(j, "month", month, sizeof(month)) < 0 || (code = strtol(la, &end, 10)) < 100 ||
+	    code > 999 || *end) {
+		snprintf(err, elen, "la_returns: job arguments '%s' need la=CODE month=YYYY-MM",
+		         j->args);
+		return -EINVAL;
+	}
+	return returns_run(env, (int)code, month, result, rlen, err, elen);
+}
+
+/* A school's part of the LA returns waiting for it (returns_part.c). */
+static int run_la_part(const job_env *env, const job *j, char *result, size_t rlen, char *err,
+                       size_t elen)
+{
+	return returns_part_run(env, j->school_urn, result, rlen, err, elen);
+}
+
 static const job_kind s_kinds[] = {
         {"recompute", true, run_recompute},
         {"cohorts", false, run_cohorts},
         {"tsm", true, run_tsm},
+        {"la_returns", false, run_la_returns},
+        {"la_part", true, run_la_part},
 };
 
 const job_kind *jobs_find(const char *name)

@@ -1,5 +1,6 @@
 /* rollcall-worker: takes jobs from the PostgreSQL queue and computes them (school recomputes
- * after ingest, the trust cohort breakdown, TSM packs). Startup: args, config, log, signals,
+ * after ingest, the trust cohort breakdown, LA returns, TSM packs). Startup: args, config, log,
+ * signals,
  * database, LISTEN, READY, loop: claim, run, repeat; wait for NOTIFY when idle. */
 #include <errno.h>
 #include <getopt.h>
@@ -135,23 +136,30 @@ static void run_job(worker *w, const job *j)
 
 static int connect_db(worker *w)
 {
-	char err[512];
+	char err[512], app[96];
+	PGresult *res = NULL;
 
 	if (w->conn && PQstatus(w->conn) == CONNECTION_OK)
 		return 0;
 	if (w->conn)
 		PQfinish(w->conn);
 	w->conn = NULL;
+	/* The session is named after the worker, so a worker that hung past its lease can be
+	 * told from one that holds a lease (jobs.c, end_stale_holder). */
+	snprintf(app, sizeof(app), "rollcall-worker %s", w->name);
 	if (db_connect(config_conninfo(w->cfg, CONFIG_DB_WORKER), &w->conn, err, sizeof(err)) < 0 ||
 	    db_schema_check(w->conn, err, sizeof(err)) < 0 ||
-	    db_exec(w->conn, "LISTEN rollcall_jobs; SET application_name = 'rollcall-worker'", err,
-	            sizeof(err)) < 0) {
+	    db_exec(w->conn, "LISTEN rollcall_jobs", err, sizeof(err)) < 0 ||
+	    !(res = db_params(w->conn, "application name",
+	                      "SELECT set_config('application_name', $1, false)", 1,
+	                      (const char *const[]){app}, err, sizeof(err)))) {
 		log_err("worker: database not ready (%s)", err);
 		if (w->conn)
 			PQfinish(w->conn);
 		w->conn = NULL;
 		return -1;
 	}
+	PQclear(res);
 	return 0;
 }
 
@@ -162,10 +170,14 @@ static void usage(FILE *f)
 	        "Takes jobs from the Rollcall job queue in PostgreSQL and computes them: a "
 	        "school's\n"
 	        "results after its register changed, the trust cohort breakdown\n"
-	        "(<output_dir>/trust/<as-of>/cohorts.csv and index.html) and schools' TSM packs\n"
-	        "(<output_dir>/tsm/<urn>/<term>/). Run several: each job is claimed by one "
-	        "worker;\n"
-	        "a worker that dies loses its claim when the lease expires.\n\n"
+	        "(<output_dir>/trust/<as-of>/cohorts.csv and index.html), the LA returns\n"
+	        "(<output_dir>/la/<la_code>/<YYYY-MM>/, each school's part computed by the "
+	        "worker\n"
+	        "holding it) and schools' TSM packs (<output_dir>/tsm/<urn>/<term>/). Run "
+	        "several:\n"
+	        "each job is claimed by one worker; a worker that dies loses its claim when the "
+	        "lease\n"
+	        "expires.\n\n"
 	        "  -c, --config FILE   configuration file (default /etc/rollcall/rollcall.conf)\n"
 	        "      --name NAME     name recorded on claimed jobs (default host:pid)\n"
 	        "      --once          exit when no job is ready instead of waiting for more\n"

@@ -110,21 +110,24 @@ static int school_figures(tsm_report *r, const tsm_source *src)
 	return rc;
 }
 
-/* Attendance-return episodes still open on the pack's day: the engine's return for every month
- * its sessions reach back to (an episode is listed once, in the month it qualified, and may
- * have qualified before this year), kept when its run has not ended. */
+/* Attendance-return episodes still open on the pack's day: the engine's return over each
+ * academic year from the earliest run it knows of (runs follow the whole register, so one may
+ * have begun long before the sessions held) to the pack's day; an episode is listed once, in
+ * the year it qualified, and kept here when its run has not ended. */
 static int attendance_episodes(const measures *m, tsm_pupil *scratch)
 {
-	int y, mo, d, ly, lm;
+	int32_t first = m->n_sessions ? m->sessions[0].day : m->as_of;
 
-	if (m->n_sessions == 0)
-		return 0;
-	date_to_ymd(m->sessions[0].day, &y, &mo, &d);
-	date_to_ymd(m->as_of, &ly, &lm, &d);
-	for (; y < ly || (y == ly && mo <= lm); mo = mo == 12 ? 1 : mo + 1, y += mo == 1) {
+	for (size_t i = 0; i < m->n_episodes; i++)
+		if (m->episodes[i].start_day < first)
+			first = m->episodes[i].start_day;
+	for (int ay = date_academic_year(first); ay <= m->academic_year; ay++) {
+		int32_t a = date_academic_year_start(ay);
+		int32_t b =
+		        ay == m->academic_year ? m->as_of : date_academic_year_start(ay + 1) - 1;
 		measures_attendance_row *rows = NULL;
 		size_t n = 0;
-		int rc = measures_attendance_return(m, y, mo, &rows, &n);
+		int rc = measures_attendance_return(m, a, b, &rows, &n);
 
 		if (rc < 0)
 			return rc;
@@ -144,41 +147,30 @@ static int attendance_episodes(const measures *m, tsm_pupil *scratch)
 	return 0;
 }
 
-/* The sickness return's pupils of the year: REACHED in a month of this academic year up to the
- * pack's, or FORECAST in the pack's month (the engine's returns, month by month). */
+/* The sickness return's pupils of the year: the engine's return over the academic year up to
+ * the pack's day (REACHED in it, or FORECAST at its end). */
 static int sickness_pupils(const measures *m, tsm_pupil *scratch)
 {
-	int ay = m->academic_year, ly, lm, d;
+	measures_sickness_row *rows = NULL;
+	size_t n = 0;
+	int rc = measures_sickness_return(m, date_academic_year_start(m->academic_year), m->as_of,
+	                                  &rows, &n);
 
-	date_to_ymd(m->as_of, &ly, &lm, &d);
-	for (int y = ay, mo = 8; y < ly || (y == ly && mo <= lm);
-	     mo = mo == 12 ? 1 : mo + 1, y += mo == 1) {
-		measures_sickness_row *rows = NULL;
-		size_t n = 0;
-		int rc = measures_sickness_return(m, y, mo, &rows, &n);
-		bool this_month = y == ly && mo == lm;
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const measures_sickness_row *row = &rows[i];
+		tsm_pupil *p = &scratch[row->enrolment];
+		bool reached = row->status == MEASURES_SICK_REACHED;
 
-		if (rc < 0)
-			return rc;
-		for (size_t i = 0; i < n; i++) {
-			const measures_sickness_row *row = &rows[i];
-			tsm_pupil *p = &scratch[row->enrolment];
-			bool reached = row->status == MEASURES_SICK_REACHED;
-
-			if (!m->pupils[row->enrolment].on_roll)
-				continue;
-			if (!reached && !this_month)
-				continue; /* a forecast since reached, or overtaken */
-			if (p->flags & TSM_FLAG_SICKNESS_RETURN &&
-			    (p->sick_status == MEASURES_SICK_REACHED || !reached))
-				continue; /* the first row that reached stands */
-			p->flags |= TSM_FLAG_SICKNESS_RETURN;
-			p->sick_status = row->status;
-			p->sick_reason = row->reason;
-			p->sick_reached = reached ? row->reached_day : MEASURES_NO_DAY;
-		}
-		free(rows);
+		if (!m->pupils[row->enrolment].on_roll || p->flags & TSM_FLAG_SICKNESS_RETURN)
+			continue; /* the first row of a pupil (the first run that reached) stands */
+		p->flags |= TSM_FLAG_SICKNESS_RETURN;
+		p->sick_status = row->status;
+		p->sick_reason = row->reason;
+		p->sick_reached = reached ? row->reached_day : MEASURES_NO_DAY;
 	}
+	free(rows);
 	return 0;
 }
 

@@ -35,11 +35,13 @@ static void reg_free(school_reg *r)
 		return;
 	free(r->sessions);
 	free(r->enrolments);
+	free(r->gaps);
 	free(r->chars);
 	free(r->grid);
 	free(r->late);
 	free(r->session_term);
 	free(r->classes);
+	free(r->carry_known);
 	free(r);
 }
 
@@ -169,21 +171,26 @@ static uint16_t class_number(const school_reg *r, const char *name)
 	return hit && hit - r->classes < UINT16_MAX ? (uint16_t)(hit - r->classes + 1) : 0;
 }
 
-/* Pupils on roll at some point of the window, with their characteristics. */
+/* Pupils on roll at some point of the window (any of their spells), with their spells (the
+ * days between two spells are gaps) and characteristics. */
 static int load_pupils(PGconn *conn, school_reg *r, char *err, size_t errlen)
 {
 	char u[16], a[11], b[11];
 	const char *p[3] = {u, date_format(r->window_first, a), date_format(r->window_last, b)};
 	PGresult *res, *cres;
-	size_t k = 0;
+	size_t k = 0, n = 0;
+	int rows;
 
 	snprintf(u, sizeof(u), "%u", r->urn);
 	res = query(conn,
-	            "SELECT pupil_id, admission_date - date '1970-01-01',"
-	            " coalesce(leaving_date - date '1970-01-01', 2147483647),"
-	            " date_of_birth - date '1970-01-01', sex FROM pupil"
-	            " WHERE school_urn = $1 AND admission_date <= $3"
-	            " AND (leaving_date IS NULL OR leaving_date >= $2) ORDER BY pupil_id",
+	            "SELECT s.pupil_id, s.admission_date - date '1970-01-01',"
+	            " coalesce(s.leaving_date - date '1970-01-01', 2147483647),"
+	            " p.date_of_birth - date '1970-01-01', p.sex"
+	            " FROM pupil_spell s JOIN pupil p USING (school_urn, pupil_id)"
+	            " WHERE s.school_urn = $1 AND s.pupil_id IN (SELECT pupil_id FROM pupil_spell"
+	            "  WHERE school_urn = $1 AND admission_date <= $3"
+	            "  AND (leaving_date IS NULL OR leaving_date >= $2))"
+	            " ORDER BY s.pupil_id, s.admission_date",
 	            3, p, err, errlen);
 	if (!res)
 		return -EIO;
@@ -191,9 +198,9 @@ static int load_pupils(PGconn *conn, school_reg *r, char *err, size_t errlen)
 	             "SELECT c.pupil_id, c.valid_from - date '1970-01-01', c.nc_year, c.sen,"
 	             " c.social_care, c.pupil_premium, c.fsm, c.previously_looked_after, c.eal,"
 	             " c.boarder, coalesce(c.reg_group, '') FROM pupil_characteristic c"
-	             " JOIN pupil p USING (school_urn, pupil_id)"
-	             " WHERE c.school_urn = $1 AND p.admission_date <= $3"
-	             " AND (p.leaving_date IS NULL OR p.leaving_date >= $2)"
+	             " WHERE c.school_urn = $1 AND c.pupil_id IN (SELECT pupil_id FROM pupil_spell"
+	             "  WHERE school_urn = $1 AND admission_date <= $3"
+	             "  AND (leaving_date IS NULL OR leaving_date >= $2))"
 	             " ORDER BY c.pupil_id, c.valid_from",
 	             3, p, err, errlen);
 	if (!cres) {
@@ -205,24 +212,40 @@ static int load_pupils(PGconn *conn, school_reg *r, char *err, size_t errlen)
 		PQclear(cres);
 		return -ENOMEM;
 	}
-	r->n_enrolments = (size_t)PQntuples(res);
+	rows = PQntuples(res);
 	r->n_chars = (size_t)PQntuples(cres);
-	r->enrolments = calloc(r->n_enrolments + 1, sizeof(*r->enrolments));
+	/* At most one enrolment, and one gap fewer than spells, per spell row. */
+	r->enrolments = calloc((size_t)rows + 1, sizeof(*r->enrolments));
+	r->gaps = calloc((size_t)rows + 1, sizeof(*r->gaps));
 	r->chars = calloc(r->n_chars + 1, sizeof(*r->chars));
-	if (!r->enrolments || !r->chars) {
+	if (!r->enrolments || !r->gaps || !r->chars) {
 		PQclear(res);
 		PQclear(cres);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < r->n_enrolments; i++) {
-		measures_enrolment *e = &r->enrolments[i];
-		char sex = PQgetvalue(res, (int)i, 4)[0];
-		int64_t id = atoll(PQgetvalue(res, (int)i, 0));
+	for (int i = 0; i < rows;) {
+		measures_enrolment *e = &r->enrolments[n++];
+		char sex = PQgetvalue(res, i, 4)[0];
+		int64_t id = atoll(PQgetvalue(res, i, 0));
 
 		e->pupil_id = id;
-		e->admission_day = atoi(PQgetvalue(res, (int)i, 1));
-		e->leaving_day = (int32_t)atol(PQgetvalue(res, (int)i, 2));
-		e->birth_day = atoi(PQgetvalue(res, (int)i, 3));
+		e->admission_day = atoi(PQgetvalue(res, i, 1));
+		e->leaving_day = (int32_t)atol(PQgetvalue(res, i, 2));
+		e->birth_day = atoi(PQgetvalue(res, i, 3));
+		e->gaps = &r->gaps[r->n_gaps];
+		/* The pupil's later spells: a day between two is a gap; overlapping spells (a
+		 * correction not yet folded) are one span. */
+		for (i++; i < rows && atoll(PQgetvalue(res, i, 0)) == id; i++) {
+			int32_t adm = atoi(PQgetvalue(res, i, 1));
+			int32_t left = (int32_t)atol(PQgetvalue(res, i, 2));
+
+			if (e->leaving_day != MEASURES_NO_DAY && adm > e->leaving_day + 1) {
+				r->gaps[r->n_gaps++] = (measures_gap){e->leaving_day + 1, adm - 1};
+				e->n_gaps++;
+			}
+			if (e->leaving_day != MEASURES_NO_DAY && left > e->leaving_day)
+				e->leaving_day = left;
+		}
 		/* Characteristics rows are ordered by pupil like the enrolments: walk them along.
 		 */
 		while (k < r->n_chars && atoll(PQgetvalue(cres, (int)k, 0)) < id)
@@ -249,13 +272,12 @@ static int load_pupils(PGconn *conn, school_reg *r, char *err, size_t errlen)
 			c->plac = PQgetvalue(cres, (int)k, 7)[0] == 't';
 			c->eal = PQgetvalue(cres, (int)k, 8)[0] == 't';
 			c->reg_group = class_number(r, PQgetvalue(cres, (int)k, 10));
-			/* A boarder is excluded from headline figures: the latest record decides.
-			 */
-			e->boarder = PQgetvalue(cres, (int)k, 9)[0] == 't';
+			c->boarder = PQgetvalue(cres, (int)k, 9)[0] == 't';
 			e->n_chars++;
 			k++;
 		}
 	}
+	r->n_enrolments = n;
 	PQclear(res);
 	PQclear(cres);
 	return 0;
@@ -544,6 +566,279 @@ out:
 	return rc;
 }
 
+/* ---- runs going on when the window begins ---------------------------------------------------
+ * The attendance and sickness returns follow the whole register (domain.md §6): a run of N or
+ * of I that is going on on the first day held may have begun long before. For the enrolments
+ * whose first possible session held extends a run, the register before the window is walked
+ * back, a year at a time, to where the run began (or the spell did), and the run is carried into
+ * the engine (measures_run_carry). Those days never change without a full reload (a change
+ * before the window reloads everything), so a computed carry is kept across partial refreshes. */
+
+/* One enrolment's walk back: the sessions of each run seen so far, latest first. */
+typedef struct carry_walk {
+	size_t e;
+	int32_t spell_first; /* first day of the spell on roll on the day before the window */
+	bool done[2];        /* [0] unauthorised, [1] illness: the run's start is found */
+	int32_t *day[2];
+	uint8_t *pm[2];
+	uint32_t n[2], cap[2];
+} carry_walk;
+
+static int walk_push(carry_walk *w, int k, int32_t day, uint8_t pm)
+{
+	if (w->n[k] == w->cap[k]) {
+		uint32_t cap = w->cap[k] ? w->cap[k] * 2 : 64;
+		int32_t *d = realloc(w->day[k], cap * sizeof(*d));
+		uint8_t *p;
+
+		if (!d)
+			return -ENOMEM;
+		w->day[k] = d;
+		p = realloc(w->pm[k], cap);
+		if (!p)
+			return -ENOMEM;
+		w->pm[k] = p;
+		w->cap[k] = cap;
+	}
+	w->day[k][w->n[k]] = day;
+	w->pm[k][w->n[k]++] = pm;
+	return 0;
+}
+
+/* The first day of the spell enrolment e is on roll in on day, or MEASURES_NO_DAY when it is
+ * not on roll then. */
+static int32_t spell_start(const measures_enrolment *e, int32_t day)
+{
+	int32_t first = e->admission_day;
+
+	if (day < e->admission_day || day > e->leaving_day)
+		return MEASURES_NO_DAY;
+	for (size_t g = 0; g < e->n_gaps; g++) {
+		if (day >= e->gaps[g].first_day && day <= e->gaps[g].last_day)
+			return MEASURES_NO_DAY;
+		if (e->gaps[g].last_day < day)
+			first = e->gaps[g].last_day + 1;
+	}
+	return first;
+}
+
+/* Whether enrolment e's first possible session held extends a run. */
+static bool starts_in_run(const school_reg *r, size_t e)
+{
+	const measures_enrolment *en = &r->enrolments[e];
+	const uint8_t *row = r->grid + e * r->n_sessions;
+
+	for (size_t s = 0; s < r->n_sessions; s++) {
+		int32_t day = r->sessions[s].day;
+		measures_run_kind k;
+
+		if (!r->sessions[s].open || spell_start(en, day) == MEASURES_NO_DAY)
+			continue;
+		k = measures_code_run_kind(row[s], day);
+		if (k != MEASURES_RUN_SKIP)
+			return k == MEASURES_RUN_UNAUTH || k == MEASURES_RUN_ILL;
+	}
+	return false;
+}
+
+/* The open sessions of [lo, hi] from the calendar, as day * 2 + pm, sorted. */
+static int open_sessions(PGconn *conn, const school_reg *r, int32_t lo, int32_t hi, int64_t **out,
+                         size_t *n, char *err, size_t errlen)
+{
+	char u[16], a[11], b[11];
+	const char *p[3] = {u, date_format(lo, a), date_format(hi, b)};
+	PGresult *res;
+
+	snprintf(u, sizeof(u), "%u", r->urn);
+	res = query(conn,
+	            "SELECT date - date '1970-01-01', session FROM school_session"
+	            " WHERE school_urn = $1 AND date BETWEEN $2 AND $3 AND open"
+	            " ORDER BY date, session",
+	            3, p, err, errlen);
+	if (!res)
+		return -EIO;
+	*n = (size_t)PQntuples(res);
+	*out = malloc((*n + 1) * sizeof(**out));
+	for (size_t i = 0; *out && i < *n; i++)
+		(*out)[i] = (int64_t)atoi(PQgetvalue(res, (int)i, 0)) * 2 +
+		            atoi(PQgetvalue(res, (int)i, 1));
+	PQclear(res);
+	return *out ? 0 : -ENOMEM;
+}
+
+static bool is_open(const int64_t *v, size_t n, int64_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == key;
+}
+
+/* Walks the walks not done back over [lo, hi] (current marks, latest first). */
+static int walk_chunk(PGconn *conn, const school_reg *r, carry_walk *w, size_t nw, int32_t lo,
+                      int32_t hi, char *err, size_t errlen)
+{
+	char u[16], a[11], b[11], *ids = malloc(nw * 12 + 3);
+	const char *p[4] = {u, date_format(lo, a), date_format(hi, b), ids};
+	int64_t *open = NULL;
+	size_t nopen = 0, len = 1, k = 0;
+	PGresult *res = NULL;
+	int rc = 0;
+
+	if (!ids)
+		return -ENOMEM;
+	ids[0] = '{';
+	for (size_t i = 0; i < nw; i++)
+		if (!w[i].done[0] || !w[i].done[1])
+			len += (size_t)sprintf(ids + len, "%s%lld", len > 1 ? "," : "",
+			                       (long long)r->enrolments[w[i].e].pupil_id);
+	strcpy(ids + len, "}");
+	snprintf(u, sizeof(u), "%u", r->urn);
+	if (r->has_calendar &&
+	    (rc = open_sessions(conn, r, lo, hi, &open, &nopen, err, errlen)) < 0)
+		goto out;
+	res = query(conn,
+	            "SELECT DISTINCT ON (pupil_id, date, session) pupil_id,"
+	            " date - date '1970-01-01', session, code FROM mark_version"
+	            " WHERE school_urn = $1 AND date BETWEEN $2 AND $3"
+	            " AND pupil_id = ANY ($4::integer[])"
+	            " ORDER BY pupil_id, date DESC, session DESC, version DESC",
+	            4, p, err, errlen);
+	if (!res) {
+		rc = -EIO;
+		goto out;
+	}
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		int64_t id = atoll(PQgetvalue(res, i, 0));
+		int32_t day = atoi(PQgetvalue(res, i, 1));
+		uint8_t pm = (uint8_t)atoi(PQgetvalue(res, i, 2));
+		const char *code = PQgetvalue(res, i, 3);
+		const rc_code *c = codes_find(code, strlen(code));
+		measures_run_kind kind;
+		carry_walk *cw;
+
+		while (k < nw && r->enrolments[w[k].e].pupil_id < id)
+			k++;
+		if (k == nw || r->enrolments[w[k].e].pupil_id != id)
+			continue;
+		cw = &w[k];
+		if (day < cw->spell_first ||
+		    (r->has_calendar && !is_open(open, nopen, day * 2 + pm)))
+			continue;
+		kind = measures_code_run_kind(c ? c->id : 0, day);
+		if (kind == MEASURES_RUN_SKIP)
+			continue;
+		for (int t = 0; rc == 0 && t < 2; t++) {
+			if (cw->done[t])
+				continue;
+			if (kind == (t ? MEASURES_RUN_ILL : MEASURES_RUN_UNAUTH))
+				rc = walk_push(cw, t, day, pm);
+			else
+				cw->done[t] = true;
+		}
+	}
+out:
+	PQclear(res);
+	free(open);
+	free(ids);
+	return rc;
+}
+
+/* Fills the carries of r's enrolments (taking those old computed, when it holds the same
+ * window) for the enrolments whose first session held extends a run. */
+static int carry_runs(PGconn *conn, school_reg *r, const school_reg *old,
+                      const measures_config *cfg, char *err, size_t errlen)
+{
+	int32_t before = r->window_first - 1;
+	carry_walk *w = NULL;
+	size_t nw = 0;
+	int rc = 0;
+
+	r->carry_q[0] = cfg->episode_sessions;
+	r->carry_q[1] = cfg->illness_sessions;
+	r->carry_known = calloc(r->n_enrolments + 1, 1);
+	w = calloc(r->n_enrolments + 1, sizeof(*w));
+	if (!r->carry_known || !w) {
+		free(w);
+		return -ENOMEM;
+	}
+	for (size_t e = 0; e < r->n_enrolments; e++) {
+		measures_enrolment *en = &r->enrolments[e];
+		long oe = old && old->window_first == r->window_first &&
+		                          old->carry_q[0] == cfg->episode_sessions &&
+		                          old->carry_q[1] == cfg->illness_sessions
+		                  ? enrolment_index(old, en->pupil_id)
+		                  : -1;
+
+		if (oe >= 0 && old->carry_known[oe]) {
+			en->carry_unauth = old->enrolments[oe].carry_unauth;
+			en->carry_ill = old->enrolments[oe].carry_ill;
+			r->carry_known[e] = 1;
+			continue;
+		}
+		if (spell_start(en, before) == MEASURES_NO_DAY || !starts_in_run(r, e))
+			continue;
+		w[nw].e = e;
+		w[nw++].spell_first = spell_start(en, before);
+	}
+	/* A year at a time, back to the earliest spell start of the walks not done. */
+	for (int32_t hi = before; rc == 0 && nw > 0;) {
+		int32_t lo = hi - 365, earliest = INT32_MAX;
+		bool more = false;
+
+		for (size_t i = 0; i < nw; i++)
+			if (!w[i].done[0] || !w[i].done[1]) {
+				more = true;
+				earliest =
+				        w[i].spell_first < earliest ? w[i].spell_first : earliest;
+			}
+		if (!more || hi < earliest)
+			break;
+		if (lo < earliest)
+			lo = earliest;
+		rc = walk_chunk(conn, r, w, nw, lo, hi, err, errlen);
+		for (size_t i = 0; i < nw; i++)
+			for (int t = 0; t < 2; t++)
+				if (w[i].spell_first >= lo)
+					w[i].done[t] = true; /* the spell begins in this year */
+		hi = lo - 1;
+	}
+	for (size_t i = 0; rc == 0 && i < nw; i++) {
+		measures_enrolment *en = &r->enrolments[w[i].e];
+		uint32_t q[2] = {cfg->episode_sessions, cfg->illness_sessions};
+
+		for (int t = 0; t < 2; t++) {
+			measures_run_carry c = {0, 0, 0, MEASURES_NO_DAY, 0};
+			uint32_t n = w[i].n[t];
+
+			if (n) {
+				c.length = n;
+				c.first_day = w[i].day[t][n - 1];
+				c.first_pm = w[i].pm[t][n - 1];
+				if (n >= q[t]) { /* the q-th from the start: latest first, n - q */
+					c.qualified_day = w[i].day[t][n - q[t]];
+					c.qualified_pm = w[i].pm[t][n - q[t]];
+				}
+			}
+			*(t ? &en->carry_ill : &en->carry_unauth) = c;
+		}
+		r->carry_known[w[i].e] = 1;
+	}
+	for (size_t i = 0; i < nw; i++)
+		for (int t = 0; t < 2; t++) {
+			free(w[i].day[t]);
+			free(w[i].pm[t]);
+		}
+	free(w);
+	return rc;
+}
+
 static school_reg **cache_slot(school_cache *c, uint32_t urn)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -553,9 +848,11 @@ static school_reg **cache_slot(school_cache *c, uint32_t urn)
 }
 
 /* Reads urn's register for the window [wf, wl] into a new *out: the days from `from` on from
- * the database, those before it from old (a partial refresh), everything when old is NULL. */
+ * the database, those before it from old (a partial refresh), everything when old is NULL;
+ * and the runs going on when the window begins, for cfg's qualifying lengths. */
 static int load_reg(PGconn *conn, uint32_t urn, int32_t wf, int32_t wl, int64_t change_id,
-                    int32_t from, const school_reg *old, school_reg **out, char *err, size_t errlen)
+                    int32_t from, const school_reg *old, const measures_config *cfg,
+                    school_reg **out, char *err, size_t errlen)
 {
 	school_reg *r = calloc(1, sizeof(*r));
 	raw_marks rm = {0};
@@ -578,6 +875,8 @@ static int load_reg(PGconn *conn, uint32_t urn, int32_t wf, int32_t wl, int64_t 
 		                     &rm);
 	if (rc == 0)
 		rc = fill_grid(r, old, from, &rm);
+	if (rc == 0)
+		rc = carry_runs(conn, r, old, cfg, err, errlen);
 	if (rc < 0)
 		goto out;
 	*out = r;
@@ -590,8 +889,9 @@ out:
 	return rc;
 }
 
-int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of, school_reg **out,
-                   bool *full, char *err, size_t errlen)
+int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of,
+                   const measures_config *cfg, school_reg **out, bool *full, char *err,
+                   size_t errlen)
 {
 	school_reg **slot = cache_slot(cache, urn);
 	school_reg *old = slot ? *slot : NULL;
@@ -606,7 +906,8 @@ int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_o
 	rc = school_latest_change(conn, urn, &latest, err, errlen);
 	if (rc < 0)
 		return rc;
-	if (old && old->window_first == wf && old->change_id == latest) {
+	if (old && old->window_first == wf && old->change_id == latest &&
+	    old->carry_q[0] == cfg->episode_sessions && old->carry_q[1] == cfg->illness_sessions) {
 		*full = false;
 		*out = old;
 		return 0;
@@ -634,7 +935,7 @@ int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_o
 		else
 			*full = false;
 	}
-	rc = load_reg(conn, urn, wf, wl, latest, from, *full ? NULL : old, &r, err, errlen);
+	rc = load_reg(conn, urn, wf, wl, latest, from, *full ? NULL : old, cfg, &r, err, errlen);
 	if (rc < 0)
 		return rc;
 	if (slot) {
@@ -671,8 +972,8 @@ out:
 	return rc;
 }
 
-int school_load(PGconn *conn, uint32_t urn, int32_t as_of, school_reg **out, char *err,
-                size_t errlen)
+int school_load(PGconn *conn, uint32_t urn, int32_t as_of, const measures_config *cfg,
+                school_reg **out, char *err, size_t errlen)
 {
 	int64_t latest = 0;
 	int32_t wf, wl;
@@ -682,7 +983,7 @@ int school_load(PGconn *conn, uint32_t urn, int32_t as_of, school_reg **out, cha
 	school_window(as_of, &wf, &wl);
 	rc = school_latest_change(conn, urn, &latest, err, errlen);
 	if (rc == 0)
-		rc = load_reg(conn, urn, wf, wl, latest, wf, NULL, out, err, errlen);
+		rc = load_reg(conn, urn, wf, wl, latest, wf, NULL, cfg, out, err, errlen);
 	return rc;
 }
 

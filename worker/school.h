@@ -27,6 +27,8 @@ typedef struct school_reg {
 	uint8_t *session_term;
 	measures_enrolment *enrolments; /* sorted by pupil_id */
 	size_t n_enrolments;
+	measures_gap *gaps; /* all enrolments' gaps between spells; enrolments point into it */
+	size_t n_gaps;
 	measures_chars *chars; /* all enrolments' records; enrolments point into it */
 	size_t n_chars;
 	uint8_t *grid; /* n_enrolments x n_sessions code ids */
@@ -37,6 +39,10 @@ typedef struct school_reg {
 	 * chars' reg_group k is classes[k - 1]. */
 	char (*classes)[SCHOOL_CLASS_LEN];
 	size_t n_classes;
+	/* Runs going on when the window begins (school.c): carry_known[e] once enrolment e's
+	 * carries are in enrolments[e]; computed for these qualifying lengths. */
+	uint8_t *carry_known;
+	uint32_t carry_q[2];
 } school_reg;
 
 /* The schools a worker holds. */
@@ -54,15 +60,18 @@ void school_window(int32_t as_of, int32_t *first, int32_t *last);
 
 /* Brings urn's register up to date for as_of and returns it (owned by the cache). A school
  * already held for the same academic year is refreshed from the earliest change not yet folded
- * in (only those days are read again); otherwise it is loaded in full. *full says which. */
-int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of, school_reg **out,
-                   bool *full, char *err, size_t errlen) __attribute__((warn_unused_result));
+ * in (only those days are read again); otherwise it is loaded in full. *full says which. The
+ * runs going on when the window begins are carried in from the register before it (for cfg's
+ * qualifying lengths), so the engine's episodes follow the whole register. */
+int school_refresh(PGconn *conn, school_cache *cache, uint32_t urn, int32_t as_of,
+                   const measures_config *cfg, school_reg **out, bool *full, char *err,
+                   size_t errlen) __attribute__((warn_unused_result));
 
 /* Loads urn's register for as_of (the days of school_window) into a new object that no cache
  * holds, for a year the cache is not for (a TSM pack's previous year). Free it with
  * school_reg_destroy. */
-int school_load(PGconn *conn, uint32_t urn, int32_t as_of, school_reg **out, char *err,
-                size_t errlen) __attribute__((warn_unused_result));
+int school_load(PGconn *conn, uint32_t urn, int32_t as_of, const measures_config *cfg,
+                school_reg **out, char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* Frees *r (one school_load made) and sets it to NULL; NULL-safe. */
 void school_reg_destroy(school_reg **r);

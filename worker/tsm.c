@@ -50,17 +50,17 @@ static int regs_get(tsm_regs *g, int ay, int32_t latest, school_reg **out, char 
 	if (!g->cur) {
 		/* The current year comes from the cache the nightly refresh keeps warm. */
 		if (ay == date_academic_year(latest))
-			rc = school_refresh(g->env->conn, g->env->cache, g->urn, latest, &g->cur,
-			                    &full, err, errlen);
+			rc = school_refresh(g->env->conn, g->env->cache, g->urn, latest, g->env->mc,
+			                    &g->cur, &full, err, errlen);
 		else if ((rc = school_load(g->env->conn, g->urn, date_academic_year_start(ay),
-		                           &g->own_cur, err, errlen)) == 0)
+		                           g->env->mc, &g->own_cur, err, errlen)) == 0)
 			g->cur = g->own_cur;
 		*out = g->cur;
 		return rc;
 	}
 	if (!g->prev)
-		rc = school_load(g->env->conn, g->urn, date_academic_year_start(ay), &g->prev, err,
-		                 errlen);
+		rc = school_load(g->env->conn, g->urn, date_academic_year_start(ay), g->env->mc,
+		                 &g->prev, err, errlen);
 	*out = g->prev;
 	return rc;
 }

@@ -43,6 +43,8 @@ SELECT create_reference_table('la_setting');
 -- Attendance category boundaries: the trust's row and one per LA that sets its own, read with
 -- every school's figures.
 SELECT create_reference_table('attendance_setting');
+-- One row per LA and month a return was generated for: small, written once a month per LA.
+SELECT create_reference_table('la_return_run');
 
 -- 3. Local tables on the coordinator.
 -- The migration ledger: read and written by "rollcall migrate" on the coordinator only.
@@ -51,6 +53,8 @@ SELECT citus_add_local_table_to_metadata('rollcall_migration');
 -- FOR UPDATE SKIP LOCKED by every worker and kept small; its foreign key to school (a
 -- reference table) is why it is added to the metadata rather than left alone.
 SELECT citus_add_local_table_to_metadata('job');
+-- What each queued LA return is for: one row per LA job, with a foreign key to job.
+SELECT citus_add_local_table_to_metadata('la_return_request');
 -- The maintenance log: one row per retention run and per action, written by rollcall_retention
 -- on the coordinator (where the register's partitions are made and dropped).
 SELECT citus_add_local_table_to_metadata('maintenance_log');
@@ -77,3 +81,5 @@ SELECT create_distributed_table('week_result', 'school_urn', colocate_with => 'p
 SELECT create_distributed_table('la_return_item', 'school_urn', colocate_with => 'pupil');
 -- The actions agreed at each school's Targeting Support Meetings.
 SELECT create_distributed_table('tsm_action', 'school_urn', colocate_with => 'pupil');
+-- Each school's rows of an LA return, computed where the school is held, until put together.
+SELECT create_distributed_table('la_return_part', 'school_urn', colocate_with => 'pupil');

@@ -31,6 +31,9 @@ typedef struct rc_config {
 	int max_message_bytes;   /* larger messages are refused unread */
 	int decode_budget_bytes; /* heap one decoded batch may use */
 	int status_interval_ms;  /* how often STATUS= is sent to systemd */
+	int hold_bytes;          /* batches the daemon holds at most, all clients together */
+	int client_hold_bytes;   /* ... and for one client key */
+	int drain_timeout_ms;    /* on SIGTERM, time to commit and acknowledge what is in hand */
 	/* [push] */
 	char *endpoint;          /* where rollcall-push connects */
 	char *server_public_key; /* Z85 public key of the daemon */

@@ -89,17 +89,40 @@ typedef struct measures_chars {
 	bool pp, fsm, plac, eal;
 	uint16_t reg_group; /* the class (registration group) as the caller numbers a school's
 	                       classes, 1..; 0 when none was sent */
+	bool boarder; /* boarders are not in the headline population (as at D, like the rest) */
 } measures_chars;
+
+/* Days between admission_day and leaving_day on which the pupil was not on roll: the gap
+ * between two spells (a pupil who left and was re-admitted). */
+typedef struct measures_gap {
+	int32_t first_day, last_day;
+} measures_gap;
+
+/* A run (see the conventions at the top) going on when the sessions given begin, found by the
+ * caller in the register before them: runs follow the whole register, never cut by how much of
+ * it is held. length counts its possible sessions before the first session given. */
+typedef struct measures_run_carry {
+	uint32_t length; /* 0: no run going on */
+	int32_t first_day;
+	uint8_t first_pm;
+	/* Its qualifying session (episode_sessions-th, illness_sessions-th) when it lies before the
+	 * sessions given; MEASURES_NO_DAY otherwise. */
+	int32_t qualified_day;
+	uint8_t qualified_pm;
+} measures_run_carry;
 
 /* One enrolment (school x pupil): the unit of every figure. */
 typedef struct measures_enrolment {
-	int64_t pupil_id; /* the caller's id, passed through untouched */
-	int32_t admission_day;
-	int32_t leaving_day; /* last day on roll, or MEASURES_NO_DAY */
+	int64_t pupil_id;      /* the caller's id, passed through untouched */
+	int32_t admission_day; /* first day on roll (of the first spell) */
+	int32_t leaving_day;   /* last day on roll (of the last spell), or MEASURES_NO_DAY */
 	int32_t birth_day;
-	bool boarder;
+	bool boarder;                /* used when the enrolment has no characteristics record */
 	const measures_chars *chars; /* sorted by valid_from; may be NULL when n_chars is 0 */
 	size_t n_chars;
+	const measures_gap *gaps; /* sorted, inside [admission_day, leaving_day]; may be NULL */
+	size_t n_gaps;
+	measures_run_carry carry_unauth, carry_ill; /* zero: nothing before the sessions given */
 } measures_enrolment;
 
 /* Minutes late of one L or U mark. Entries whose cell holds another code, or lies outside the
@@ -228,16 +251,24 @@ typedef struct measures_counts {
 	uint32_t minutes_late; /* over the L and U marks */
 } measures_counts;
 
-/* One run (see the conventions at the top). Session indices are into measures.sessions. */
+/* One run (see the conventions at the top). Session indices are into measures.sessions. A run
+ * may have begun before the sessions given (carried in, measures_run_carry): carried counts
+ * those sessions, and start_day / qualified_day are then the register's, not the sessions'. */
 typedef struct measures_episode {
 	uint32_t enrolment;
-	uint32_t first;      /* first session of the run */
+	uint32_t first;      /* first session of the run among the sessions given */
 	uint32_t last;       /* last session of the run up to D */
 	uint32_t qualifying; /* the episode_sessions-th (illness: illness_sessions-th) session, or
-	                        MEASURES_NO_SESSION */
-	uint32_t length;     /* sessions in the run up to D */
-	int32_t end_day;     /* day of the session that broke the run, or the day after the leaving
-	                        day; MEASURES_NO_DAY while the run is open on D */
+	                        MEASURES_NO_SESSION (not reached, or reached before the sessions) */
+	uint32_t length;     /* sessions in the run up to D, carried ones included */
+	uint32_t carried;    /* of them, before the sessions given */
+	int32_t start_day;   /* the run's first session */
+	uint8_t start_pm;
+	int32_t qualified_day; /* its qualifying session, or MEASURES_NO_DAY when not reached */
+	uint8_t qualified_pm;
+	int32_t end_day; /* day of the session that broke the run, or the day after the leaving day
+	                    (or the first day of a gap); MEASURES_NO_DAY while the run is open on D
+	                  */
 } measures_episode;
 
 /* Everything about one enrolment. */
@@ -308,6 +339,22 @@ int measures_new(measures **out, const measures_input *in, int32_t as_of,
 
 /* Frees *m and sets it to NULL; NULL-safe. */
 void measures_destroy(measures **m);
+
+/* What a mark (code id on day) does to the runs of §6, by the rule of the conventions above:
+ * skipped (unmarked, invalid on day, or not a possible session), breaks both runs, or extends
+ * the unauthorised (G/N/O/U) or the illness (I) run (and breaks the other). For a caller that
+ * walks the register beyond the sessions it holds (measures_run_carry). */
+typedef enum measures_run_kind {
+	MEASURES_RUN_SKIP = 0,
+	MEASURES_RUN_BREAK,
+	MEASURES_RUN_UNAUTH,
+	MEASURES_RUN_ILL,
+} measures_run_kind;
+
+measures_run_kind measures_code_run_kind(uint8_t code_id, int32_t day);
+
+/* Whether enrolment e is on roll on day (inside its roll dates and in none of its gaps). */
+bool measures_on_roll(const measures *m, size_t e, int32_t day);
 
 /* Whether someone born on birth_day is of compulsory school age in academic year ay: aged 5 to
  * 15 on the 31 August before it starts (for 2024: born 1 Sep 2008 .. 31 Aug 2019). */
@@ -407,15 +454,17 @@ char *measures_gap_format(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
                           char out[MEASURES_PCT_LEN]);
 
 /* ---------------------------------------------------------------------------------------------
- * Monthly LA returns (domain.md §6) for month (year, month), from the runs up to D. Only
- * enrolments of compulsory school age in the month's academic year are listed. Rows come in
+ * LA returns (domain.md §6) for a period [first, last] of days within one academic year (a
+ * month, or the months a termly return covers; "the month" below), from the runs up to D. Only
+ * enrolments of compulsory school age in the period's academic year are listed. Rows come in
  * enrolment order, then time. *rows is a new array the caller frees with free() (NULL when
- * *n_rows is 0). Returns 0, -EINVAL for a month out of 1..12, or -ENOMEM.
+ * *n_rows is 0). Returns 0, -EINVAL for a reversed period or one across academic years, or
+ * -ENOMEM.
  */
 typedef struct measures_attendance_row {
 	uint32_t enrolment;
 	size_t episode;    /* index into measures.episodes */
-	int32_t start_day; /* the run's first session */
+	int32_t start_day; /* the run's first session (before the sessions given, if carried in) */
 	uint8_t start_pm;
 	int32_t qualified_day; /* its episode_sessions-th session: in the month */
 	uint8_t qualified_pm;
@@ -424,7 +473,7 @@ typedef struct measures_attendance_row {
 } measures_attendance_row;
 
 /* Every unauthorised run whose qualifying session falls in the month, once. */
-int measures_attendance_return(const measures *m, int year, int month,
+int measures_attendance_return(const measures *m, int32_t first, int32_t last,
                                measures_attendance_row **rows, size_t *n_rows)
         __attribute__((warn_unused_result));
 
@@ -456,8 +505,9 @@ typedef struct measures_sickness_row {
  * at its end (or D), and has an ongoing I run of at least forecast_run sessions there
  * (FORECAST/CONTINUOUS) or at least forecast_total I sessions this year (FORECAST/CUMULATIVE),
  * gets one FORECAST row. */
-int measures_sickness_return(const measures *m, int year, int month, measures_sickness_row **rows,
-                             size_t *n_rows) __attribute__((warn_unused_result));
+int measures_sickness_return(const measures *m, int32_t first, int32_t last,
+                             measures_sickness_row **rows, size_t *n_rows)
+        __attribute__((warn_unused_result));
 
 /* "REACHED", "FORECAST" / "CUMULATIVE", "CONTINUOUS". */
 const char *measures_sick_status_name(measures_sick_status s);

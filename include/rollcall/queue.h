@@ -29,6 +29,10 @@ int queue_claim(PGconn *conn, const char *worker, int lease_s, const uint32_t *p
                 size_t n_prefer, job *j, char *err, size_t errlen)
         __attribute__((warn_unused_result));
 
+/* Progress, done, fail and release act only while the caller's claim holds (the job is still
+ * running under the same attempt): a worker that hung past its lease gets -ESTALE ("another
+ * worker has taken it over") and changes nothing. */
+
 /* Records progress text and renews the lease. */
 int queue_progress(PGconn *conn, const job *j, int lease_s, const char *text, char *err,
                    size_t errlen) __attribute__((warn_unused_result));

@@ -3,6 +3,7 @@
 #ifndef ROLLCALL_WIRE_H
 #define ROLLCALL_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,12 +56,36 @@ void *wire_arena_alloc(wire_arena *a, size_t size);
 /* Bytes handed out so far. */
 size_t wire_arena_used(const wire_arena *a);
 
+/* Bytes of memory the arena holds (its chunks, whether handed out or not). */
+size_t wire_arena_footprint(const wire_arena *a);
+
 /* Decodes a Batch from data[0..len) into arena (the Batch lives as long as the arena).
  * Returns 0; -E2BIG when the arena's budget ran out ("decoded batch exceeds N bytes");
  * -EBADMSG when the bytes are not a Batch; -EPROTO when the version or counts are out of
- * bounds or school_urn / batch_id are missing. The reason goes into err. */
+ * bounds, school_urn is missing or batch_id is not a valid batch id (wire_check_batch_id).
+ * The reason goes into err. */
 int wire_batch_decode(wire_arena *arena, const uint8_t *data, size_t len, Rollcall__Batch **out,
                       char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* Whether id[0..len) may be a batch id: 1..WIRE_MAX_BATCH_ID visible ASCII characters (no
+ * space, control character or NUL), so that an id can be logged and echoed as it is. Returns
+ * 0, or -EPROTO with a reason that does not echo the id in why. */
+int wire_check_batch_id(const char *id, size_t len, char *why, size_t whylen)
+        __attribute__((warn_unused_result));
+
+/* What an answer to a Batch needs, read from the message's top level without decoding it: no
+ * allocation, one pass over the top-level fields (a sub-message is skipped by its length). */
+typedef struct wire_peek {
+	uint32_t school_urn;                  /* 0 when absent */
+	bool hello;                           /* the hello field is set */
+	char batch_id[WIRE_MAX_BATCH_ID + 1]; /* "" when absent or not a valid batch id */
+	char why[96];                         /* why batch_id is "" when the field is there */
+} wire_peek;
+
+/* Fills *out from data[0..len). Returns 0, or -EBADMSG when the top level is not a sequence of
+ * well-formed protobuf fields (out then holds what came before the damage). */
+int wire_batch_peek(const uint8_t *data, size_t len, wire_peek *out)
+        __attribute__((warn_unused_result));
 
 /* "pupils.csv"-like name of the file an item kind comes from in a CSV export. */
 const char *wire_kind_file(Rollcall__ItemKind kind);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # An amended mark keeps its history (original and amended versions with who, when and why);
 # a change without a reason is rejected with file, line, field and reason; an identical
-# resend of an old version does not count as a change.
+# resend of an old version does not count as a change; changed pupil details hold from
+# rollcall-push --exported-on.
 source "$(dirname "$0")/harness.sh"
 rc_setup
 pg_start fsync=off
@@ -50,4 +51,25 @@ before=$(psql_val "select count(*) from mark_version")
 push 123456 "$T/x"
 assert_eq "$PUSH_STATUS" 0 "resend accepted"
 assert_eq "$(psql_val "select count(*) from mark_version")" "$before" "an identical resend creates no version"
+
+# Changed pupil details hold from --exported-on; without it, from the newest file's day, so a
+# copied folder dates its changes today.
+mkdir -p "$T/y"
+cat >"$T/y/pupils.csv" <<'CSV'
+upn,surname,forename,date_of_birth,sex,nc_year,admission_date,fsm
+B801200005001,Testperson,Alpha,2016-05-04,F,4,2024-09-02,Y
+M80120000500A,Testperson,Beta,2017-01-12,M,3,2024-09-02,N
+CSV
+echo 'upn,date,session,code,minutes_late,recorded_at,recorded_by,amendment_reason' >"$T/y/marks.csv"
+fsm_from() { psql_val "select string_agg(valid_from || ':' || fsm, ' ' order by valid_from) from pupil_characteristic c join pupil p using (school_urn, pupil_id) where p.upn = '$1'"; }
+push 123456 "$T/y" --exported-on 2024-10-01
+assert_eq "$PUSH_STATUS" 0 "an export dated by --exported-on"
+assert_eq "$(fsm_from B801200005001)" "2024-09-02:false 2024-10-01:true" "the change holds from --exported-on"
+cp -r "$T/y" "$T/z"
+sed -i 's/,N$/,Y/' "$T/z/pupils.csv"
+push 123456 "$T/z"
+assert_eq "$(fsm_from M80120000500A)" "2024-09-02:false $(date -u +%F):true" "without it, a copied folder's change holds from today"
+push 123456 "$T/y" --exported-on "$(date -u -d tomorrow +%F)"
+assert_eq "$PUSH_STATUS" 2 "a date after today is refused"
+assert_grep "exported-on: .* is not a date" "$T/push.err" "... saying why"
 daemon_stop

@@ -34,8 +34,11 @@ head -1 "$WORK/a/trust.csv" | grep -qx 'school_urn,laestab,name,phase,la_code,la
 	fail "trust.csv header"
 school=$(sed -n 2p "$WORK/a/trust.csv" | cut -d, -f1)
 head -1 "$WORK/a/$school/marks.csv" |
-	grep -qx 'upn,date,session,code,minutes_late,recorded_at,recorded_by,amendment_reason' ||
+	grep -qx 'upn,date,session,code,minutes_late,recorded_at,recorded_by,amendment_reason,comment' ||
 	fail "marks.csv header"
+head -1 "$WORK/a/$school/pupils.csv" | grep -q ',ethnicity,entered_on,previous_school,destination_school,destination_address,destination_start,class$' ||
+	fail "pupils.csv header lacks the optional admission-register columns"
+head -1 "$WORK/a/$school/calendar.csv" | grep -qx 'date,session,open,term' || fail "calendar.csv header"
 echo "ok: headers are the contract's column names"
 
 # The checker must catch a broken file, so that its "errors=0" below means something.

@@ -14,16 +14,8 @@ RENDER=$ROLLCALL_BUILD/tests/tools/render_sample
 [ "$KIND" = tsm ] && RENDER=$ROLLCALL_BUILD/tests/tools/render_tsm_sample
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
-if [ ! -x "$CHROMIUM" ]; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		rc_log "installing Debian's chromium"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 ||
-			{ apt-get update -q >/dev/null 2>&1 &&
-			  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } ||
-			rc_fail "could not install chromium (apt-get install -y chromium)"
-	fi
-	[ -x "$CHROMIUM" ] || rc_fail "$CHROMIUM not found: apt-get install chromium"
-fi
+# A test installs nothing: ./dev deps (run by ./dev test) installs Debian's chromium.
+[ -x "$CHROMIUM" ] || rc_fail "$CHROMIUM not found: run ./dev deps (or apt-get install chromium)"
 
 rc_setup
 PAGE=$T/index.html

@@ -40,7 +40,7 @@ done
 echo "ok - READY (line $ready), STATUS ($status), WATCHDOG ($watchdog), STOPPING ($stopping) in order"
 [ "$last_watchdog" -lt "$stopping" ] || rc_fail "WATCHDOG=1 after STOPPING=1"
 ! sed -n "$((stopping + 1)),\$p" "$T/notify.log" | grep -q '^READY=1$' || rc_fail "READY=1 after STOPPING=1"
-assert_grep '^STATUS=batches [0-9]+ \(dup [0-9]+, refused [0-9]+' "$T/notify.log" "STATUS carries the live counters"
+assert_grep '^STATUS=ready; batches [0-9]+ \(dup [0-9]+, refused [0-9]+' "$T/notify.log" "STATUS carries readiness and the live counters"
 assert_grep '^EXIT=0$' "$T/notify.log" "clean exit after the drain"
 
 # Without WATCHDOG_USEC the daemon sends no WATCHDOG=1.

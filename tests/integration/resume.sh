@@ -41,8 +41,7 @@ until [ "$(psql_val "select count(*) from mark_version")" -gt "$landed" ]; do
 	[ $SECONDS -lt $end ] || rc_fail "resumed push made no progress"
 	sleep 0.05
 done
-dpid=$(pgrep -P "$RC_DAEMON_PID" rollcalld)
-kill -KILL "$dpid"
+kill -KILL "$(rc_daemon_pid)"
 wait "$RC_DAEMON_PID" 2>/dev/null || true
 RC_DAEMON_PID=
 echo "ok - daemon killed mid-push"
@@ -59,4 +58,6 @@ done
 wait $ppid || { cat "$T/p2.err" >&2; rc_fail "resumed push failed"; }
 assert_eq "$(psql_val "select count(*) from mark_version")" "$expected" "every mark stored exactly once"
 assert_eq "$(find "$T/spool" -name '*.pb' | wc -l)" "0" "spool empty once everything is acknowledged"
+rc_acked_in_ledger
+rc_register_check "$T/trust/$urn"
 daemon_stop

@@ -103,7 +103,7 @@ assert_eq "$(psql_val "select string_agg(state || ':' || extract(day from now() 
 	"done:1 dead:10 pending:40" "done jobs a week old and dead ones 30 days old are pruned"
 
 # rollcall status shows the register's years and what retention did.
-"$RC_BIN_ADMIN" status >"$T/status.out"
+"$RC_BIN_ADMIN" status >"$T/status.out" || true
 cat "$T/status.out"
 assert_grep "^register: academic years $FIRST/[0-9]{2} to $NEXT/[0-9]{2} \(8 partitions\); retention keeps $FIRST/[0-9]{2} onwards" \
 	"$T/status.out" "status shows the register's years"
@@ -114,7 +114,7 @@ assert_grep "^retention: last run [0-9-]+ [0-9:]+: created mark_version_$NEXT; d
 "$RC_BIN_ADMIN" retention >"$T/retention2.out"
 assert_grep "^retention: nothing to do" "$T/retention2.out" "a second run has nothing to do"
 assert_eq "$(parts)" "$(expected_parts $FIRST $NEXT) mark_version_archive" "and drops nothing"
-"$RC_BIN_ADMIN" status >"$T/status2.out"
+"$RC_BIN_ADMIN" status >"$T/status2.out" || true
 assert_grep "^retention: last run .*: nothing to do$" "$T/status2.out" "status shows the quiet run"
 assert_grep "^retention: last dropped mark_version_$((AY - 7)) \(rows: 1\) on " "$T/status2.out" "and the last year dropped"
 

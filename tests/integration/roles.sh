@@ -80,7 +80,7 @@ until [ "$(psql_val "select count(*) from job where kind = 'recompute' and state
 	[ $SECONDS -lt $end ] || rc_fail "the worker did not finish the recompute job"
 	sleep 0.05
 done
-assert_eq "$(psql_val "select string_agg(distinct usename, ' ') from pg_stat_activity where application_name = 'rollcall-worker'")" \
+assert_eq "$(psql_val "select string_agg(distinct usename, ' ') from pg_stat_activity where application_name like 'rollcall-worker %'")" \
 	"t_worker" "rollcall-worker connects as its own login (worker_conninfo)"
 assert_eq "$(psql_val "select count(*) from school_result")" "1" "the worker stores results as rollcall_worker"
 "$RC_BIN_ADMIN" report cohorts --as-of 2024-09-02 --timeout 60 >"$T/report.out"
@@ -109,7 +109,15 @@ printf 'school_urn,laestab,name,phase,la_code,la_name\n123457,2014002,Test schoo
 "$RC_BIN_ADMIN" key new --out "$T/keys/second.key" >/dev/null
 while IFS='|' read -r role cmd; do
 	read -r -a args <<<"$cmd"
-	only "$role" "${args[@]}" >"$T/cmd.out" 2>"$T/cmd.err" ||
+	status=0
+	only "$role" "${args[@]}" >"$T/cmd.out" 2>"$T/cmd.err" || status=$?
+	# rollcall status exits 1 when something needs a person (here: no daemon it could ask);
+	# what it read as the reporting role it still printed.
+	if [ "$status" = 1 ] && [ "${args[0]}" = status ] && grep -q '^attention:' "$T/cmd.out" &&
+		! grep -q 'could not be read\|cannot be reached' "$T/cmd.out"; then
+		status=0
+	fi
+	[ "$status" = 0 ] ||
 		{ cat "$T/cmd.err" >&2; rc_fail "'rollcall $cmd' failed with only ${role}_conninfo"; }
 	if without "$role" "${args[@]}" >"$T/cmd.out" 2>"$T/cmd.err"; then
 		rc_fail "'rollcall $cmd' worked without ${role}_conninfo"
@@ -130,7 +138,7 @@ reporting|school list
 reporting|key list
 reporting|benchmark list
 EOF
-assert_grep "^total +2 " <("$RC_BIN_ADMIN" status) "rollcall status counts pupils as rollcall_reporting"
+assert_grep "^total +2 " <("$RC_BIN_ADMIN" status || true) "rollcall status counts pupils as rollcall_reporting"
 
 # --- forbidden actions, as each role's login ---------------------------------------------------
 P=mark_version_2024

@@ -45,11 +45,13 @@ rm "$U/rollcall-selftest.service"
 
 # key UNIT KEY: the value of KEY in UNIT as shipped (the last one wins, as in systemd).
 key() { sed -nE "s/^$2=(.*)$/\\1/p" "$U/$1" | tail -n 1; }
-# The drain: rollcalld commits what it holds for at most ingest_drain's timeout (daemon/main.c)
-# after STOPPING=1; systemd must wait longer than that before it kills, with a margin for the
-# final commit and the connection teardown.
-drain_ms=$(sed -nE 's/.*ingest_drain\(in, *([0-9]+)\).*/\1/p' "$ROLLCALL_SRC/daemon/main.c")
-[ -n "$drain_ms" ] || rc_fail "cannot find the drain timeout (ingest_drain(in, MS)) in daemon/main.c: update this test"
+# The drain: after STOPPING=1 rollcalld commits what it holds for at most [daemon]
+# drain_timeout_ms (its default, as --check-config prints it), then cancels what is stuck and
+# waits 2 s more for the writers (daemon/main.c); systemd must wait longer than that before it
+# kills, with a margin for the final commit and the connection teardown.
+drain_ms=$("$ROLLCALL_BUILD/daemon/rollcalld" -c /dev/null --check-config | sed -n 's/^drain_timeout_ms = //p')
+[ -n "$drain_ms" ] || rc_fail "rollcalld --check-config prints no drain_timeout_ms: update this test"
+drain_ms=$((drain_ms + 2000))
 stop_s=$(key rollcalld.service TimeoutStopSec)
 [[ $stop_s =~ ^[0-9]+$ ]] || rc_fail "rollcalld.service: TimeoutStopSec=$stop_s is not whole seconds"
 [ $((stop_s * 1000)) -ge $((drain_ms + 10000)) ] ||

@@ -98,7 +98,8 @@ static int build_register(sample *sm)
 		                             .fsm = e % 4 == 0,
 		                             .pp = e % 4 == 0 || e % 7 == 0,
 		                             .sen = e % 9 == 1 ? MEASURES_SEN_K : MEASURES_SEN_NONE,
-		                             .reg_group = (uint16_t)(e < 2 ? 4 : 1 + e % 3)};
+		                             .reg_group = (uint16_t)(e < 2 ? 4 : 1 + e % 3),
+		                             .boarder = e == SAMPLE_BOARDER_SA};
 		sm->en[e] = (measures_enrolment){
 		        .pupil_id = 5000 + (int64_t)e,
 		        .admission_day = day("2023-09-01"),

@@ -39,6 +39,13 @@ static void test_known_days(void **state)
 	}
 	/* The constant in codes.h is the day the 2024 codes took effect. */
 	assert_int_equal(date_from_ymd(2024, 8, 19), RC_CODES_2024_FROM);
+	/* Days outside the years 0000-9999 are written as no real date. */
+	{
+		char buf[11];
+		assert_string_equal(date_format(INT32_MIN, buf), "0000-00-00");
+		assert_string_equal(date_format(INT32_MAX, buf), "9999-99-99");
+		assert_string_equal(date_format(date_from_ymd(0, 1, 1), buf), "0000-01-01");
+	}
 }
 
 /* Every day from 1899 to 2101 round-trips, and consecutive days are consecutive dates. */

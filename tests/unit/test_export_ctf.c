@@ -1,4 +1,4 @@
-/* Unit tests for export_ctf.c: the three sample CTFs in shared/samples/ctf and synthetic CTFs
+/* Unit tests for export_ctf.c: the three fixture CTFs in tests/fixtures/ctf and synthetic CTFs
  * (written into a temporary directory) with FSM/SEN history, contacts and <AttendSessions>. */
 #include <errno.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -16,8 +17,8 @@
 #include "export.h"
 #include "rollcall/date.h"
 
-#ifndef CTF_SAMPLES_DIR
-#error "CTF_SAMPLES_DIR must name shared/samples/ctf"
+#ifndef CTF_FIXTURES_DIR
+#error "CTF_FIXTURES_DIR must name tests/fixtures/ctf"
 #endif
 
 /* ---- a sink that keeps deep copies of everything it is given ---- */
@@ -157,12 +158,12 @@ static void test_samples(void **state)
 {
 	const sample_case cases[] = {
 	        /* one pupil with FSM and SEN history: four states, then four contacts */
-	        {"gryphon_y12.xml", 136294, ymd(2020, 6, 19), "PPPPCCCC", 0, NULL, 0, NULL},
+	        {"secondary_history.xml", 139003, ymd(2024, 6, 19), "PPPPCCCC", 0, NULL, 0, NULL},
 	        /* the second pupil's check letter is wrong: neither it nor its three contacts go */
-	        {"gryphon_y7_2_students.xml", 113799, ymd(2020, 4, 29), "PCCCC", 1, "U865346313703",
-	         260, "check letter is U, expected R"},
-	        {"gryphon_y7_partial.xml", 123818, ymd(2020, 4, 30), "", 1, "J933207636549", 24,
-	         "check letter is J, expected T"},
+	        {"primary_two_pupils.xml", 139001, ymd(2024, 4, 29), "PCCCC", 1, "A838120300112",
+	         169, "check letter is A, expected K"},
+	        {"partial_bad_upn.xml", 139002, ymd(2024, 4, 30), "", 1, "A933120700549", 26,
+	         "check letter is A, expected L"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const sample_case *tc = &cases[i];
@@ -172,7 +173,7 @@ static void test_samples(void **state)
 		export_sink sink = rec_sink(&r);
 
 		print_message("sample %s\n", tc->file);
-		snprintf(path, sizeof(path), "%s/%s", CTF_SAMPLES_DIR, tc->file);
+		snprintf(path, sizeof(path), "%s/%s", CTF_FIXTURES_DIR, tc->file);
 		assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), 0);
 		assert_int_equal(info.school_urn, tc->urn);
 		assert_int_equal(info.exported_on, tc->exported_on);
@@ -192,7 +193,7 @@ static void test_samples(void **state)
 	}
 }
 
-/* Field by field on the samples, without copying their personal data into this file. */
+/* Field by field on the fixtures (tests/fixtures/ctf, shaped like real CTFs, all invented). */
 static void test_sample_details(void **state)
 {
 	const struct {
@@ -200,10 +201,10 @@ static void test_sample_details(void **state)
 		bool fsm;
 		const char *sen;
 	} y12_history[] = {
-	        {ymd(2012, 10, 10), true, "N"}, /* FSM starts */
-	        {ymd(2013, 4, 2), false, "N"},  /* the day after FSMendDate */
-	        {ymd(2015, 3, 10), false, "K"}, /* SEN support */
-	        {ymd(2016, 7, 10), false, "N"}, /* SEN ends (EndDate 07-09) and N starts */
+	        {ymd(2016, 10, 10), true, "N"}, /* FSM starts */
+	        {ymd(2017, 4, 2), false, "N"},  /* the day after FSMendDate */
+	        {ymd(2019, 3, 10), false, "K"}, /* SEN support */
+	        {ymd(2020, 7, 10), false, "N"}, /* SEN ends (EndDate 07-09) and N starts */
 	};
 	const uint32_t priorities[] = {3, 1, 2, 4};
 	const bool lives_with[] = {false, true, true, false};
@@ -212,20 +213,20 @@ static void test_sample_details(void **state)
 	rec r;
 	export_sink sink = rec_sink(&r);
 
-	snprintf(path, sizeof(path), "%s/gryphon_y12.xml", CTF_SAMPLES_DIR);
+	snprintf(path, sizeof(path), "%s/secondary_history.xml", CTF_FIXTURES_DIR);
 	assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), 0);
 	assert_int_equal(r.npupils, 4);
 	for (size_t k = 0; k < 4; k++) {
 		const Rollcall__Pupil *p = r.pupils[k];
 
-		assert_string_equal(p->upn, "Z801209809069");
-		assert_int_equal(p->line, 23);
+		assert_string_equal(p->upn, "G938120500071");
+		assert_int_equal(p->line, 25);
 		assert_true(p->has_effective_from);
 		assert_int_equal(p->effective_from, y12_history[k].from);
 		assert_true(p->has_fsm);
 		assert_int_equal(p->fsm, y12_history[k].fsm);
 		assert_string_equal(p->sen, y12_history[k].sen);
-		assert_int_equal(p->admission_date, ymd(2018, 10, 3)); /* URN 136294 in history */
+		assert_int_equal(p->admission_date, ymd(2022, 10, 3)); /* URN 139003 in history */
 		assert_false(p->has_leaving_date);
 		assert_string_equal(p->sex, "F");
 		assert_string_equal(p->nc_year, "11");
@@ -259,14 +260,14 @@ static void test_sample_details(void **state)
 
 	/* no history at all: one Pupil, no effective_from, FSM and SEN unknown */
 	sink = rec_sink(&r);
-	snprintf(path, sizeof(path), "%s/gryphon_y7_2_students.xml", CTF_SAMPLES_DIR);
+	snprintf(path, sizeof(path), "%s/primary_two_pupils.xml", CTF_FIXTURES_DIR);
 	assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), 0);
 	assert_int_equal(r.npupils, 1);
-	assert_string_equal(r.pupils[0]->upn, "G335311012004");
+	assert_string_equal(r.pupils[0]->upn, "A838120300104");
 	assert_false(r.pupils[0]->has_effective_from);
 	assert_false(r.pupils[0]->has_fsm);
 	assert_null(r.pupils[0]->sen);
-	assert_int_equal(r.pupils[0]->admission_date, ymd(2020, 2, 24));
+	assert_int_equal(r.pupils[0]->admission_date, ymd(2024, 2, 24));
 	assert_true(r.pupils[0]->has_eal && !r.pupils[0]->eal); /* first language ENG */
 	assert_non_null(r.pupils[0]->address_line2);            /* Locality */
 	rec_free(&r);
@@ -641,8 +642,20 @@ static void test_refused(void **state)
 	        {"<CTfile><Header></CTfile>\n", -EINVAL, "bad.xml:1: not well-formed XML"},
 	        {"", -EINVAL, "not well-formed XML"},
 	        {"<?xml version=\"1.0\"?>\n<Other/>\n", -EINVAL, "not a CTF"},
+	        /* no entity is ever declared in a CTF: external, general or parameter */
 	        {"<!DOCTYPE CTfile [<!ENTITY x SYSTEM \"http://127.0.0.1:9/x\">]>\n"
 	         "<CTfile><Header>&x;</Header></CTfile>\n",
+	         -EINVAL, "bad.xml:1: declares an entity (<!ENTITY>), which a CTF never does"},
+	        {"<?xml version=\"1.0\"?>\n<!DOCTYPE CTfile [\n<!ENTITY % p "
+	         "\"x\">\n]>\n<CTfile/>\n",
+	         -EINVAL, "bad.xml:3: declares an entity"},
+	        {"<!DOCTYPE CTfile [<!ENTITY a \"aaaa\">]><CTfile><Header>&a;&a;</Header></CTfile>",
+	         -EINVAL, "bad.xml:1: declares an entity"},
+	        /* an undeclared entity is not well-formed */
+	        {"<CTfile><Header>&nope;</Header></CTfile>\n", -EINVAL, "not well-formed XML"},
+	        /* an external DTD is not fetched: the file is read as it is */
+	        {"<!DOCTYPE CTfile SYSTEM \"http://127.0.0.1:9/ctf.dtd\">\n<CTfile><Header/>"
+	         "</CTfile>\n",
 	         0, ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -673,12 +686,57 @@ static void test_refused(void **state)
 	}
 }
 
+/* Entity amplification: a 110 KB file whose one entity is referenced 20,000 times would
+ * expand to 1 GB (libxml2 2.9.14's own check catches only deep nesting, as in billion
+ * laughs). It is refused at the declaration, and reading it costs next to no memory. */
+static void test_amplification(void **state)
+{
+	static const char laughs_head[] = "<?xml version=\"1.0\"?>\n<!DOCTYPE CTfile [\n";
+	size_t big = 50000, refs = 20000;
+	char *text = malloc(big + 3 * refs + 512), *o = text, path[512], err[256];
+	struct rusage before, after;
+	export_info info;
+	rec r;
+	export_sink sink = rec_sink(&r);
+
+	assert_non_null(text);
+	o += sprintf(o, "%s<!ENTITY a \"", laughs_head);
+	memset(o, 'A', big);
+	o += big;
+	o += sprintf(o, "\">\n]>\n<CTfile><Header><SourceSchool><URN>123456</URN></SourceSchool>"
+	                "</Header><CTFpupilData><Pupil><UPN>");
+	for (size_t i = 0; i < refs; i++)
+		o += sprintf(o, "&a;");
+	sprintf(o, "</UPN></Pupil></CTFpupilData></CTfile>\n");
+	write_temp(path, sizeof(path), "quadratic.xml", text);
+	free(text);
+	assert_int_equal(getrusage(RUSAGE_SELF, &before), 0);
+	assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), -EINVAL);
+	assert_int_equal(getrusage(RUSAGE_SELF, &after), 0);
+	print_message("%s; peak RSS grew by %ld KiB\n", err, after.ru_maxrss - before.ru_maxrss);
+	assert_string_equal(err, "quadratic.xml:3: declares an entity (<!ENTITY>), which a CTF "
+	                         "never does: refused, as entities can expand without bound");
+	assert_true(after.ru_maxrss - before.ru_maxrss < 32 * 1024);
+	assert_string_equal(r.order, "");
+	rec_free(&r);
+	remove_temp(path);
+
+	/* A file over the size budget is refused unread (a sparse file: no disk is used). */
+	write_temp(path, sizeof(path), "huge.xml", "<CTfile/>");
+	assert_int_equal(truncate(path, (off_t)257 << 20), 0);
+	sink = rec_sink(&r);
+	assert_int_equal(export_read_ctf(path, &sink, &info, err, sizeof(err)), -EFBIG);
+	assert_string_equal(err, "huge.xml: 269484032 bytes, more than the 256 MiB a CTF may be");
+	rec_free(&r);
+	remove_temp(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_samples),   cmocka_unit_test(test_sample_details),
 	        cmocka_unit_test(test_synthetic), cmocka_unit_test(test_header),
-	        cmocka_unit_test(test_refused),
+	        cmocka_unit_test(test_refused),   cmocka_unit_test(test_amplification),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -579,6 +579,32 @@ static void test_runs(void **state)
 	}
 }
 
+/* The first and last day of a month. */
+static void month_range(int year, int month, int32_t *first, int32_t *last)
+{
+	*first = date_from_ymd(year, month, 1);
+	*last = (month == 12 ? date_from_ymd(year + 1, 1, 1) : date_from_ymd(year, month + 1, 1)) -
+	        1;
+}
+
+static int attendance_month(const measures *m, int year, int month, measures_attendance_row **rows,
+                            size_t *n)
+{
+	int32_t a, b;
+
+	month_range(year, month, &a, &b);
+	return measures_attendance_return(m, a, b, rows, n);
+}
+
+static int sickness_month(const measures *m, int year, int month, measures_sickness_row **rows,
+                          size_t *n)
+{
+	int32_t a, b;
+
+	month_range(year, month, &a, &b);
+	return measures_sickness_return(m, a, b, rows, n);
+}
+
 /* ---- attendance return: the 20th session decides the month ----------------------------------- */
 
 static void test_attendance_return(void **state)
@@ -626,7 +652,7 @@ static void test_attendance_return(void **state)
 		size_t e = fx_pupil(&f, cases[i].dob, "2024-01-01", NULL);
 		fx_marks(&f, e, cases[i].marks);
 		measures *m = fx_run(&f, "2024-11-29", NULL);
-		assert_int_equal(measures_attendance_return(m, 2024, cases[i].month, &rows, &n), 0);
+		assert_int_equal(attendance_month(m, 2024, cases[i].month, &rows, &n), 0);
 		if (n != cases[i].rows)
 			fail_msg("case %zu: %zu rows, expected %zu", i, n, cases[i].rows);
 		if (n == 1) {
@@ -644,13 +670,17 @@ static void test_attendance_return(void **state)
 		free(rows);
 		measures_destroy(&m);
 	}
-	/* a bad month is refused */
+	/* a reversed period, or one across two academic years, is refused */
 	fx_standard(&f);
 	measures *m = fx_run(&f, "2024-11-29", NULL);
 	measures_attendance_row *rows = NULL;
 	size_t n = 0;
-	assert_int_equal(measures_attendance_return(m, 2024, 13, &rows, &n), -EINVAL);
-	assert_int_equal(measures_attendance_return(m, 2024, 0, &rows, &n), -EINVAL);
+	assert_int_equal(measures_attendance_return(m, day_of("2024-10-31"), day_of("2024-10-01"),
+	                                            &rows, &n),
+	                 -EINVAL);
+	assert_int_equal(measures_attendance_return(m, day_of("2024-07-01"), day_of("2024-08-31"),
+	                                            &rows, &n),
+	                 -EINVAL);
 	measures_destroy(&m);
 	measures_destroy(&m); /* NULL-safe */
 }
@@ -799,8 +829,7 @@ static void test_sickness_return(void **state)
 		size_t e = fx_pupil(&f, cases[i].dob, "2024-01-01", cases[i].leaving);
 		fx_marks(&f, e, cases[i].marks);
 		measures *m = fx_run(&f, cases[i].as_of, NULL);
-		assert_int_equal(
-		        measures_sickness_return(m, cases[i].year, cases[i].month, &rows, &n), 0);
+		assert_int_equal(sickness_month(m, cases[i].year, cases[i].month, &rows, &n), 0);
 		if (n != cases[i].rows)
 			fail_msg("case %zu: %zu rows, expected %zu", i, n, cases[i].rows);
 		for (size_t r = 0; r < n; r++) {
@@ -823,6 +852,188 @@ static void test_sickness_return(void **state)
 	}
 	assert_string_equal(measures_sick_status_name(MEASURES_SICK_FORECAST), "FORECAST");
 	assert_string_equal(measures_sick_reason_name(MEASURES_SICK_CONTINUOUS), "CONTINUOUS");
+}
+
+/* ---- spells: a pupil who left and was re-admitted ------------------------------------------- */
+
+static void test_spells(void **state)
+{
+	static struct fx f;
+	static measures_gap gap[1];
+	measures_attendance_row *rows = NULL;
+	size_t n = 0;
+
+	fx_standard(&f);
+	/* On roll 2 Sep - 4 Oct, off roll 5 Oct - 3 Nov, re-admitted on 4 Nov. */
+	size_t e = fx_pupil(&f, "2015-01-01", "2024-09-02", NULL);
+	gap[0] = (measures_gap){day_of("2024-10-05"), day_of("2024-11-03")};
+	f.en[e].gaps = gap;
+	f.en[e].n_gaps = 1;
+	/* 10 N before leaving, then marks (which no figure may read) while off roll, then 10 N
+	   after re-admission: two runs of 10, never one of 20. */
+	fx_marks(&f, e, "2024-09-02A /*30 N*10; 2024-10-07A N*10; 2024-11-04A N*10 /");
+	measures *m = fx_run(&f, "2024-11-29", NULL);
+	const measures_pupil *pu = &m->pupils[e];
+	assert_int_equal(pu->n_episodes, 2);
+	assert_int_equal(m->episodes[pu->first_episode].length, 10);
+	assert_int_equal(m->episodes[pu->first_episode].end_day, day_of("2024-10-05"));
+	assert_int_equal(m->episodes[pu->first_episode + 1].length, 10);
+	assert_int_equal(m->episodes[pu->first_episode + 1].start_day, day_of("2024-11-04"));
+	/* The first spell has 50 sessions (40 marked), the second 40 up to 29 Nov (11 marked). */
+	assert_int_equal(pu->counts[MEASURES_YTD].possible, 40 + 11);
+	assert_int_equal(pu->counts[MEASURES_YTD].unmarked, 10 + 29);
+	assert_true(pu->on_roll);
+	assert_true(measures_on_roll(m, e, day_of("2024-10-04")));
+	assert_false(measures_on_roll(m, e, day_of("2024-10-05")));
+	assert_false(measures_on_roll(m, e, day_of("2024-11-03")));
+	assert_true(measures_on_roll(m, e, day_of("2024-11-04")));
+	assert_int_equal(attendance_month(m, 2024, 10, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	measures_destroy(&m);
+	/* As of a day in the gap: not on roll. */
+	m = fx_run(&f, "2024-10-15", NULL);
+	assert_false(m->pupils[e].on_roll);
+	measures_destroy(&m);
+	/* A gap outside the roll dates is refused. */
+	gap[0] = (measures_gap){day_of("2024-08-01"), day_of("2024-08-10")};
+	char err[200];
+	assert_int_equal(fx_try(&f, "2024-11-29", NULL, &m, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "gap 0 of enrolment 0"));
+}
+
+/* A boarder is a characteristic like the others: taken as at the as-of day. */
+static void test_boarder_as_at(void **state)
+{
+	static struct fx f;
+
+	fx_standard(&f);
+	size_t e = fx_pupil(&f, "2015-01-01", "2024-09-02", NULL);
+	f.ch[e][0].boarder = true;
+	f.ch[e][1] = (measures_chars){.valid_from = day_of("2024-11-01"), .nc_year = 5, .sex = 'F'};
+	f.en[e].n_chars = 2;
+	fx_marks(&f, e, "2024-09-02A /*60");
+	measures *m = fx_run(&f, "2024-10-31", NULL);
+	assert_true(m->pupils[e].boarder);
+	assert_false(m->pupils[e].in_population[MEASURES_YTD]);
+	measures_destroy(&m);
+	m = fx_run(&f, "2024-11-29", NULL);
+	assert_false(m->pupils[e].boarder);
+	assert_true(m->pupils[e].in_population[MEASURES_YTD]);
+	measures_destroy(&m);
+}
+
+/* ---- runs carried in from before the sessions held ------------------------------------------- */
+
+static void test_carried_runs(void **state)
+{
+	static const struct {
+		measures_run_carry unauth, ill;
+		const char *marks;
+		int month;
+		size_t att_rows;
+		uint32_t att_sessions;
+		const char *att_qualified; /* "2024-09-03P" */
+		size_t sick_rows;
+		measures_sick_status sick_status;
+		measures_sick_reason sick_reason;
+		uint32_t longest;
+	} cases[] = {
+	        /* 15 sessions of N before the held sessions, 5 more: the 20th is on 3 Sep PM */
+	        {{15, 19844, 0, MEASURES_NO_DAY, 0},
+	         {0},
+	         "2024-09-02A N*5 /",
+	         9,
+	         1,
+	         20,
+	         "2024-09-04A",
+	         0,
+	         0,
+	         0,
+	         0},
+	        /* reached before the held sessions (reported then): not again */
+	        {{25, 19844, 0, 19884, 1}, {0}, "2024-09-02A N*5 /", 9, 0, 0, NULL, 0, 0, 0, 0},
+	        /* a carry that does not go on: the first possible session is a present mark */
+	        {{19, 19844, 0, MEASURES_NO_DAY, 0},
+	         {0},
+	         "2024-09-02A / N*19 /",
+	         9,
+	         0,
+	         0,
+	         NULL,
+	         0,
+	         0,
+	         0,
+	         0},
+	        /* not possible sessions (Y1) are skipped, the run goes on */
+	        {{19, 19844, 0, MEASURES_NO_DAY, 0},
+	         {0},
+	         "2024-09-02A Y1 N /",
+	         9,
+	         1,
+	         20,
+	         "2024-09-02P",
+	         0,
+	         0,
+	         0,
+	         0},
+	        /* illness: 25 before, 5 more reach 30 on 4 Sep AM: CONTINUOUS */
+	        {{0},
+	         {25, 19844, 0, MEASURES_NO_DAY, 0},
+	         "2024-09-02A I*5 /",
+	         9,
+	         0,
+	         0,
+	         NULL,
+	         1,
+	         MEASURES_SICK_REACHED,
+	         MEASURES_SICK_CONTINUOUS,
+	         30},
+	        /* illness: 12 before, ongoing at the end of September with 14: FORECAST */
+	        {{0},
+	         {12, 19844, 0, MEASURES_NO_DAY, 0},
+	         "2024-09-27A I*2",
+	         9,
+	         0,
+	         0,
+	         NULL,
+	         1,
+	         MEASURES_SICK_FORECAST,
+	         MEASURES_SICK_CONTINUOUS,
+	         14},
+	};
+	static struct fx f;
+
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		measures_attendance_row *ar = NULL;
+		measures_sickness_row *sr = NULL;
+		size_t na = 99, ns = 99;
+
+		print_message("case %zu\n", i);
+		fx_standard(&f);
+		size_t e = fx_pupil(&f, "2015-01-01", "2024-01-01", NULL);
+		f.en[e].carry_unauth = cases[i].unauth;
+		f.en[e].carry_ill = cases[i].ill;
+		fx_marks(&f, e, cases[i].marks);
+		measures *m = fx_run(&f, "2024-10-31", NULL);
+		assert_int_equal(attendance_month(m, 2024, cases[i].month, &ar, &na), 0);
+		assert_int_equal(na, cases[i].att_rows);
+		if (na) {
+			assert_int_equal(ar[0].start_day, cases[i].unauth.first_day);
+			assert_int_equal(ar[0].sessions, cases[i].att_sessions);
+			assert_int_equal(ar[0].qualified_day, day_of(cases[i].att_qualified));
+			assert_int_equal(ar[0].qualified_pm, cases[i].att_qualified[10] == 'P');
+		}
+		assert_int_equal(sickness_month(m, 2024, cases[i].month, &sr, &ns), 0);
+		assert_int_equal(ns, cases[i].sick_rows);
+		if (ns) {
+			assert_int_equal(sr[0].status, cases[i].sick_status);
+			assert_int_equal(sr[0].reason, cases[i].sick_reason);
+			assert_int_equal(sr[0].longest_run, cases[i].longest);
+		}
+		free(ar);
+		free(sr);
+		measures_destroy(&m);
+	}
 }
 
 /* The stored "this year" illness figures. */
@@ -934,7 +1145,7 @@ static void test_population(void **state)
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		fx_standard(&f);
 		size_t e = fx_pupil(&f, cases[i].dob, "2024-09-02", NULL);
-		f.en[e].boarder = cases[i].boarder;
+		f.ch[e][0].boarder = cases[i].boarder;
 		fx_marks(&f, e, cases[i].marks);
 		measures *m = fx_run(&f, "2024-09-06", NULL);
 		const measures_pupil *pu = &m->pupils[e];
@@ -1176,7 +1387,7 @@ static void test_recoded_n(void **state)
 		assert_int_equal(pu->counts[MEASURES_YTD].bucket[RC_BUCKET_N], cases[i].unauth);
 		assert_int_equal(pu->penalty_sessions, cases[i].penalty_sessions);
 		assert_int_equal(pu->penalty, cases[i].penalty);
-		assert_int_equal(measures_attendance_return(m, 2024, 9, &rows, &n), 0);
+		assert_int_equal(attendance_month(m, 2024, 9, &rows, &n), 0);
 		assert_int_equal(n, cases[i].sept_rows);
 		free(rows);
 		measures_destroy(&m);
@@ -1353,7 +1564,7 @@ static void test_cohorts(void **state)
 		f.ch[p2][1].valid_from = day_of("2024-09-20");
 		f.ch[p2][1].care = MEASURES_CARE_CLA;
 		f.en[p2].n_chars = 2;
-		f.en[p3].boarder = true;
+		f.ch[p3][0].boarder = true;
 		f.ch[p3][0].fsm = true;
 		f.ch[p4][0].fsm = true;
 		f.ch[p4][0].nc_year = MEASURES_NC_R;
@@ -1558,6 +1769,9 @@ int main(void)
 	        cmocka_unit_test(test_runs),
 	        cmocka_unit_test(test_attendance_return),
 	        cmocka_unit_test(test_sickness_return),
+	        cmocka_unit_test(test_spells),
+	        cmocka_unit_test(test_boarder_as_at),
+	        cmocka_unit_test(test_carried_runs),
 	        cmocka_unit_test(test_illness_ytd),
 	        cmocka_unit_test(test_roll_dates),
 	        cmocka_unit_test(test_population),

@@ -159,7 +159,7 @@ static void test_band_counts(void **state)
 	lay(&sc, c, 0, 11, "Y2"); /* 19 possible sessions: not banded */
 	d = add_pupil(&sc);
 	lay(&sc, d, 0, 30, "/");
-	sc.en[d].boarder = true; /* outside the headline population */
+	sc.ch[d].boarder = true; /* outside the headline population */
 	m = run(&sc, "2024-09-20", NULL);
 	assert_int_equal(m->pupils[c].counts[MEASURES_YTD].possible, 19);
 	measures_band_counts(m, MEASURES_YTD, counts, &total);
@@ -321,7 +321,7 @@ static void test_pupil_weeks(void **state)
 	lay(&sc, list[0], 10, 10, "I"); /* the whole second week */
 	list[1] = add_pupil(&sc);
 	lay(&sc, list[1], 0, sc.ns, "/");
-	sc.en[list[1]].boarder = true; /* rows for pupils outside the population too */
+	sc.ch[list[1]].boarder = true; /* rows for pupils outside the population too */
 	sc.ch[list[1]].reg_group = 2;
 	lay(&sc, list[1], 20, 1, "O");
 	m = run(&sc, "2024-09-27", NULL);

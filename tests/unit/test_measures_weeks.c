@@ -25,6 +25,7 @@ static void test_weeks(void **state)
 	measures_session s[10];
 	size_t ns = 0;
 	measures_chars ch = {.valid_from = mon, .nc_year = 5, .sex = 'F'};
+	measures_chars board = {.valid_from = mon, .nc_year = 5, .sex = 'F', .boarder = true};
 	measures_enrolment en[3] = {
 	        /* compulsory age, in the population */
 	        {.pupil_id = 1,
@@ -33,13 +34,12 @@ static void test_weeks(void **state)
 	         .birth_day = date_from_ymd(2015, 1, 1),
 	         .chars = &ch,
 	         .n_chars = 1},
-	        /* a boarder: not in the headline population */
+	        /* a boarder (as at the day, like every characteristic): not in the population */
 	        {.pupil_id = 2,
 	         .admission_day = mon,
 	         .leaving_day = MEASURES_NO_DAY,
 	         .birth_day = date_from_ymd(2015, 1, 1),
-	         .boarder = true,
-	         .chars = &ch,
+	         .chars = &board,
 	         .n_chars = 1},
 	        /* Reception, aged 4: not of compulsory age */
 	        {.pupil_id = 3,

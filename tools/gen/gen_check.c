@@ -12,6 +12,7 @@
 
 #include "gen_trust.h"
 #include "rollcall/codes.h"
+#include "rollcall/columns.h"
 #include "rollcall/csvread.h"
 #include "rollcall/date.h"
 #include "rollcall/upn.h"
@@ -238,10 +239,6 @@ static int on_trust(void *user, const csvread_row *row)
 
 /* ---- calendar.csv --------------------------------------------------------------------------- */
 
-enum { C_DATE, C_SESSION, C_OPEN, C_COLS };
-static const csvread_column s_cal_cols[C_COLS] = {
-        {"date", true}, {"session", true}, {"open", true}};
-
 static int session_of(const char *s)
 {
 	return strcmp(s, "AM") == 0 ? 0 : strcmp(s, "PM") == 0 ? 1 : -1;
@@ -251,9 +248,9 @@ static int on_calendar(void *user, const csvread_row *row)
 {
 	chk *c = user;
 	int32_t day;
-	int h = session_of(row->field[C_SESSION]);
+	int h = session_of(row->field[COL_S_SESSION]);
 
-	if (date_parse(row->field[C_DATE], row->len[C_DATE], &day) != 0) {
+	if (date_parse(row->field[COL_S_DATE], row->len[COL_S_DATE], &day) != 0) {
 		problem(c, row->file, row->line, "date", "not a YYYY-MM-DD date");
 		return 0;
 	}
@@ -273,89 +270,54 @@ static int on_calendar(void *user, const csvread_row *row)
 		problem(c, row->file, row->line, "session", "not AM or PM");
 		return 0;
 	}
-	if (!is_yn(row->field[C_OPEN])) {
+	if (!is_yn(row->field[COL_S_OPEN])) {
 		problem(c, row->file, row->line, "open", "not Y or N");
 		return 0;
 	}
+	if (row->len[COL_S_TERM] > 0 && strcmp(row->field[COL_S_TERM], "autumn") != 0 &&
+	    strcmp(row->field[COL_S_TERM], "spring") != 0 &&
+	    strcmp(row->field[COL_S_TERM], "summer") != 0)
+		problem(c, row->file, row->line, "term", "not empty, autumn, spring or summer");
 	if (c->cal[2 * (day - c->year0) + h] != 0)
 		problem(c, row->file, row->line, "date", "session listed twice");
-	c->cal[2 * (day - c->year0) + h] = row->field[C_OPEN][0] == 'Y' ? 2 : 1;
+	c->cal[2 * (day - c->year0) + h] = row->field[COL_S_OPEN][0] == 'Y' ? 2 : 1;
 	return 0;
 }
 
 /* ---- pupils.csv ----------------------------------------------------------------------------- */
 
-enum {
-	P_UPN,
-	P_SURNAME,
-	P_FORENAME,
-	P_PREFERRED,
-	P_DOB,
-	P_SEX,
-	P_NC,
-	P_ADMITTED,
-	P_LEFT,
-	P_REASON,
-	P_ADDR1,
-	P_ADDR2,
-	P_TOWN,
-	P_POSTCODE,
-	P_BOARDER,
-	P_PP,
-	P_FSM,
-	P_SEN,
-	P_CARE,
-	P_PLAC,
-	P_EAL,
-	P_ETH,
-	P_COLS
-};
-static const csvread_column s_pupil_cols[P_COLS] = {
-        {"upn", true},           {"surname", true},
-        {"forename", true},      {"preferred_forename", true},
-        {"date_of_birth", true}, {"sex", true},
-        {"nc_year", true},       {"admission_date", true},
-        {"leaving_date", true},  {"leaving_reason", true},
-        {"address_line1", true}, {"address_line2", true},
-        {"town", true},          {"postcode", true},
-        {"boarder", true},       {"pupil_premium", true},
-        {"fsm", true},           {"sen", true},
-        {"social_care", true},   {"previously_looked_after", true},
-        {"eal", true},           {"ethnicity", true},
-};
-
 static int on_pupil(void *user, const csvread_row *row)
 {
 	chk *c = user;
-	const char *upn = row->field[P_UPN];
+	const char *upn = row->field[COL_P_UPN];
 	char why[128];
 	chk_pupil p = {.left = INT32_MAX};
 	int nc, rc;
 
-	if (upn_check(upn, row->len[P_UPN], why, sizeof(why)) != 0) {
+	if (upn_check(upn, row->len[COL_P_UPN], why, sizeof(why)) != 0) {
 		problem(c, row->file, row->line, "upn", "%s", why);
 		return 0;
 	}
 	if (memcmp(upn + 1, c->laestab, 7) != 0)
 		problem(c, row->file, row->line, "upn",
 		        "LA and establishment are not the school's");
-	if (date_parse(row->field[P_DOB], row->len[P_DOB], &p.dob) != 0)
+	if (date_parse(row->field[COL_P_DOB], row->len[COL_P_DOB], &p.dob) != 0)
 		problem(c, row->file, row->line, "date_of_birth", "not a YYYY-MM-DD date");
-	if (date_parse(row->field[P_ADMITTED], row->len[P_ADMITTED], &p.admitted) != 0) {
+	if (date_parse(row->field[COL_P_ADMISSION], row->len[COL_P_ADMISSION], &p.admitted) != 0) {
 		problem(c, row->file, row->line, "admission_date", "not a YYYY-MM-DD date");
 		return 0;
 	}
-	if (row->len[P_LEFT] > 0 &&
-	    date_parse(row->field[P_LEFT], row->len[P_LEFT], &p.left) != 0) {
+	if (row->len[COL_P_LEAVING] > 0 &&
+	    date_parse(row->field[COL_P_LEAVING], row->len[COL_P_LEAVING], &p.left) != 0) {
 		problem(c, row->file, row->line, "leaving_date", "not a YYYY-MM-DD date");
 		return 0;
 	}
 	if (p.left < p.admitted)
 		problem(c, row->file, row->line, "leaving_date", "before admission_date");
-	if ((row->len[P_LEFT] > 0) != (row->len[P_REASON] > 0))
+	if ((row->len[COL_P_LEAVING] > 0) != (row->len[COL_P_LEAVING_REASON] > 0))
 		problem(c, row->file, row->line, "leaving_reason",
 		        "given without leaving_date or missing");
-	nc = parse_nc(row->field[P_NC]);
+	nc = parse_nc(row->field[COL_P_NC_YEAR]);
 	if (nc == -99) {
 		problem(c, row->file, row->line, "nc_year", "not N1, N2, R or 1-14");
 		return 0;
@@ -370,27 +332,44 @@ static int on_pupil(void *user, const csvread_row *row)
 		date_to_ymd(p.dob, &y, &m, &d);
 		if (c->ay >= 0 && (m >= 9 ? y : y - 1) != ay - 5 - nc)
 			problem(c, row->file, row->line, "date_of_birth", "does not fit nc_year %s",
-			        row->field[P_NC]);
+			        row->field[COL_P_NC_YEAR]);
 	}
-	if (strlen(row->field[P_SEX]) != 1 || strchr("MFU", row->field[P_SEX][0]) == NULL)
+	if (strlen(row->field[COL_P_SEX]) != 1 || strchr("MFU", row->field[COL_P_SEX][0]) == NULL)
 		problem(c, row->file, row->line, "sex", "not M, F or U");
-	if (strlen(row->field[P_SEN]) != 1 || strchr("NKE", row->field[P_SEN][0]) == NULL)
+	if (strlen(row->field[COL_P_SEN]) != 1 || strchr("NKE", row->field[COL_P_SEN][0]) == NULL)
 		problem(c, row->file, row->line, "sen", "not N, K or E");
-	if (row->len[P_CARE] > 0 && strcmp(row->field[P_CARE], "CIN") != 0 &&
-	    strcmp(row->field[P_CARE], "CPP") != 0 && strcmp(row->field[P_CARE], "CLA") != 0)
+	if (row->len[COL_P_SOCIAL] > 0 && strcmp(row->field[COL_P_SOCIAL], "CIN") != 0 &&
+	    strcmp(row->field[COL_P_SOCIAL], "CPP") != 0 &&
+	    strcmp(row->field[COL_P_SOCIAL], "CLA") != 0)
 		problem(c, row->file, row->line, "social_care", "not empty, CIN, CPP or CLA");
 	{
-		static const int yn[] = {P_BOARDER, P_PP, P_FSM, P_PLAC, P_EAL};
+		static const int yn[] = {COL_P_BOARDER, COL_P_PP, COL_P_FSM, COL_P_PLA, COL_P_EAL};
 		for (size_t k = 0; k < sizeof(yn) / sizeof(yn[0]); k++)
 			if (!is_yn(row->field[yn[k]]))
-				problem(c, row->file, row->line, s_pupil_cols[yn[k]].name,
+				problem(c, row->file, row->line, columns_pupils[yn[k]].name,
 				        "not Y or N");
 	}
-	if (row->len[P_SURNAME] == 0 || row->len[P_FORENAME] == 0 || row->len[P_POSTCODE] < 6 ||
-	    row->len[P_ETH] != 4)
+	if (row->len[COL_P_SURNAME] == 0 || row->len[COL_P_FORENAME] == 0 ||
+	    row->len[COL_P_POSTCODE] < 6 || row->len[COL_P_ETHNICITY] != 4)
 		problem(c, row->file, row->line, "surname/forename/postcode/ethnicity",
 		        "missing or malformed");
-	p.boarder = row->field[P_BOARDER][0] == 'Y';
+	p.boarder = row->field[COL_P_BOARDER][0] == 'Y';
+	{
+		int32_t entered, start;
+		if (date_parse(row->field[COL_P_ENTERED_ON], row->len[COL_P_ENTERED_ON],
+		               &entered) != 0 ||
+		    entered > p.admitted)
+			problem(c, row->file, row->line, "entered_on",
+			        "not a date on or before admission_date");
+		if (row->len[COL_P_DEST_START] > 0 &&
+		    (date_parse(row->field[COL_P_DEST_START], row->len[COL_P_DEST_START], &start) !=
+		             0 ||
+		     row->len[COL_P_LEAVING] == 0 || start <= p.left))
+			problem(c, row->file, row->line, "destination_start",
+			        "not a date after leaving_date");
+		if (row->len[COL_P_CLASS] == 0)
+			problem(c, row->file, row->line, "class", "empty");
+	}
 
 	rc = table_put(&c->all, upn, 0);
 	if (rc == -EEXIST) {
@@ -416,37 +395,23 @@ static int on_pupil(void *user, const csvread_row *row)
 
 /* ---- contacts.csv --------------------------------------------------------------------------- */
 
-enum { K_UPN, K_NAME, K_REL, K_LIVES, K_ADDR, K_PHONE, K_PRIO, K_COLS };
-static const csvread_column s_contact_cols[K_COLS] = {
-        {"upn", true},     {"name", true},  {"relationship", true}, {"lives_with", true},
-        {"address", true}, {"phone", true}, {"priority", true},
-};
-
 static int on_contact(void *user, const csvread_row *row)
 {
 	chk *c = user;
 
-	if (row->len[K_UPN] != UPN_LEN || table_get(&c->map, row->field[K_UPN]) < 0)
+	if (row->len[COL_C_UPN] != UPN_LEN || table_get(&c->map, row->field[COL_C_UPN]) < 0)
 		problem(c, row->file, row->line, "upn", "not a pupil of the school");
-	if (!is_yn(row->field[K_LIVES]))
+	if (!is_yn(row->field[COL_C_LIVES_WITH]))
 		problem(c, row->file, row->line, "lives_with", "not Y or N");
-	if (parse_num(row->field[K_PRIO], row->len[K_PRIO]) < 1)
+	if (parse_num(row->field[COL_C_PRIORITY], row->len[COL_C_PRIORITY]) < 1)
 		problem(c, row->file, row->line, "priority", "not a positive number");
-	if (row->len[K_NAME] == 0 || row->len[K_PHONE] == 0)
+	if (row->len[COL_C_NAME] == 0 || row->len[COL_C_PHONE] == 0)
 		problem(c, row->file, row->line, "name/phone", "empty");
 	c->contacts++;
 	return 0;
 }
 
 /* ---- marks.csv ------------------------------------------------------------------------------ */
-
-enum { M_UPN, M_DATE, M_SESSION, M_CODE, M_MINS, M_AT, M_BY, M_REASON, M_COLS };
-static const csvread_column s_mark_cols[M_COLS] = {
-        {"upn", true},          {"date", true},
-        {"session", true},      {"code", true},
-        {"minutes_late", true}, {"recorded_at", true},
-        {"recorded_by", true},  {"amendment_reason", true},
-};
 
 static int on_mark(void *user, const csvread_row *row)
 {
@@ -460,27 +425,28 @@ static int on_mark(void *user, const csvread_row *row)
 	size_t cell;
 	uint32_t stamp;
 
-	idx = row->len[M_UPN] == UPN_LEN ? table_get(&c->map, row->field[M_UPN]) : -1;
+	idx = row->len[COL_M_UPN] == UPN_LEN ? table_get(&c->map, row->field[COL_M_UPN]) : -1;
 	if (idx < 0) {
 		problem(c, row->file, row->line, "upn", "not a pupil of the school");
 		return 0;
 	}
-	if (date_parse(row->field[M_DATE], row->len[M_DATE], &day) != 0 || day < c->year0 ||
+	if (date_parse(row->field[COL_M_DATE], row->len[COL_M_DATE], &day) != 0 || day < c->year0 ||
 	    day >= c->year0 + YEAR_DAYS) {
 		problem(c, row->file, row->line, "date", "not a date of the calendar's year");
 		return 0;
 	}
-	h = session_of(row->field[M_SESSION]);
+	h = session_of(row->field[COL_M_SESSION]);
 	if (h < 0) {
 		problem(c, row->file, row->line, "session", "not AM or PM");
 		return 0;
 	}
-	if (codes_check(row->field[M_CODE], row->len[M_CODE], day, &code, why, sizeof(why)) != 0) {
+	if (codes_check(row->field[COL_M_CODE], row->len[COL_M_CODE], day, &code, why,
+	                sizeof(why)) != 0) {
 		problem(c, row->file, row->line, "code", "%s", why);
 		return 0;
 	}
-	if (row->len[M_MINS] > 0) {
-		mins = parse_num(row->field[M_MINS], row->len[M_MINS]);
+	if (row->len[COL_M_MINUTES_LATE] > 0) {
+		mins = parse_num(row->field[COL_M_MINUTES_LATE], row->len[COL_M_MINUTES_LATE]);
 		if (mins < 0)
 			problem(c, row->file, row->line, "minutes_late", "not a number");
 	}
@@ -490,7 +456,7 @@ static int on_mark(void *user, const csvread_row *row)
 		problem(c, row->file, row->line, "minutes_late", "U needs 30 minutes or more");
 	else if (strcmp(code->code, "L") != 0 && strcmp(code->code, "U") != 0 && mins >= 0)
 		problem(c, row->file, row->line, "minutes_late", "given for code %s", code->code);
-	if (ts_parse(row->field[M_AT], row->len[M_AT], &at) != 0) {
+	if (ts_parse(row->field[COL_M_RECORDED_AT], row->len[COL_M_RECORDED_AT], &at) != 0) {
 		problem(c, row->file, row->line, "recorded_at", "not an ISO 8601 time with zone");
 		return 0;
 	}
@@ -498,7 +464,7 @@ static int on_mark(void *user, const csvread_row *row)
 		problem(c, row->file, row->line, "recorded_at", "before the session's day");
 		return 0;
 	}
-	if (row->len[M_BY] == 0)
+	if (row->len[COL_M_RECORDED_BY] == 0)
 		problem(c, row->file, row->line, "recorded_by", "empty");
 	if (c->cal[2 * (day - c->year0) + h] != 2)
 		problem(c, row->file, row->line, "date", "session is not open in calendar.csv");
@@ -511,13 +477,13 @@ static int on_mark(void *user, const csvread_row *row)
 	cell = (size_t)idx * 2 * YEAR_DAYS + 2 * (size_t)(day - c->year0) + (size_t)h;
 	if (c->cell[cell] != 0) {
 		c->amendments++;
-		if (row->len[M_REASON] == 0)
+		if (row->len[COL_M_AMENDMENT_REASON] == 0)
 			problem(c, row->file, row->line, "amendment_reason",
 			        "missing on a row that changes an existing mark");
 		if (stamp <= c->stamp[cell])
 			problem(c, row->file, row->line, "recorded_at",
 			        "amendment not later than the mark it changes");
-	} else if (row->len[M_REASON] > 0) {
+	} else if (row->len[COL_M_AMENDMENT_REASON] > 0) {
 		problem(c, row->file, row->line, "amendment_reason", "given on a first mark");
 	}
 	c->cell[cell] = code->id;
@@ -544,7 +510,13 @@ static int read_file(chk *c, const char *dir, const char *name, const csvread_co
 		problem(c, dir, 0, "file", "%s", "path too long");
 		return 0;
 	}
-	rc = csvread_file(path, cols, ncols, fn, on_problem, c, err, sizeof(err));
+	/* The generator writes every column of the contract: all are required here. */
+	csvread_column all[COL_P_N];
+	if (ncols > sizeof(all) / sizeof(all[0]))
+		return -EINVAL;
+	for (size_t i = 0; i < ncols; i++)
+		all[i] = (csvread_column){cols[i].name, true};
+	rc = csvread_file(path, all, ncols, fn, on_problem, c, err, sizeof(err));
 	if (rc == -EINVAL) {
 		problem(c, path, 1, "file", "%s", err);
 		return 0;
@@ -612,16 +584,16 @@ static int check_school(chk *c, const char *root, const chk_school *s)
 	c->mark_first = INT32_MAX;
 	c->mark_last = INT32_MIN;
 
-	rc = read_file(c, dir, "calendar.csv", s_cal_cols, C_COLS, on_calendar);
+	rc = read_file(c, dir, "calendar.csv", columns_calendar, COL_S_N, on_calendar);
 	if (rc == 0 && c->ay < 0)
 		problem(c, dir, 1, "calendar.csv", "no sessions");
 	if (rc != 0 || c->ay < 0)
 		return rc;
-	rc = read_file(c, dir, "pupils.csv", s_pupil_cols, P_COLS, on_pupil);
+	rc = read_file(c, dir, "pupils.csv", columns_pupils, COL_P_N, on_pupil);
 	if (rc != 0)
 		return rc;
 	c->pupils += (uint64_t)c->npupils;
-	rc = read_file(c, dir, "contacts.csv", s_contact_cols, K_COLS, on_contact);
+	rc = read_file(c, dir, "contacts.csv", columns_contacts, COL_C_N, on_contact);
 	if (rc != 0)
 		return rc;
 	free(c->cell);
@@ -630,7 +602,7 @@ static int check_school(chk *c, const char *root, const chk_school *s)
 	c->stamp = calloc((size_t)c->npupils * 2 * YEAR_DAYS + 1, sizeof(*c->stamp));
 	if (c->cell == NULL || c->stamp == NULL)
 		return -ENOMEM;
-	rc = read_file(c, dir, "marks.csv", s_mark_cols, M_COLS, on_mark);
+	rc = read_file(c, dir, "marks.csv", columns_marks, COL_M_N, on_mark);
 	if (rc != 0)
 		return rc;
 	measure_school(c, phase);

@@ -17,6 +17,7 @@
 #include "gen_out.h"
 #include "gen_rng.h"
 #include "rollcall/codes.h"
+#include "rollcall/columns.h"
 #include "rollcall/date.h"
 
 enum kcode {
@@ -846,7 +847,32 @@ static void write_amendment(gen_out *o, const school_ctx *x, const amendment *a)
 	emit(o, roll->p[a->p].upn, ds, s_code[a->code], a->code == K_U ? a->mins : 0, ts, by,
 	     strlen(by));
 	out_csv(o, amend_reason(a));
-	out_char(o, '\n');
+	out_str(o, ",\n");
+}
+
+/* The cause a register note gives for an absence (marks.csv comment), the same for both
+ * sessions of a day; about half the absences carry one. NULL: none. */
+static const char *mark_comment(const school_ctx *x, long p, int d, int k)
+{
+	static const char *const unauth[] = {
+	        "No contact from parent", "Phone calls not answered", "Home visit: no answer",
+	        "Parent says child refused to come", "Caring for a younger sibling"};
+	static const char *const holiday[] = {"Family holiday, not agreed",
+	                                      "Holiday request refused"};
+	static const char *const ill[] = {"Parent phoned: illness", "Email from parent: unwell",
+	                                  "Hospital appointment then unwell"};
+	uint64_t h;
+
+	if (k != K_N && k != K_O && k != K_G && k != K_I)
+		return NULL;
+	h = rng_hash(x->t->opt.seed + GEN_RNG_COMMENT, ((uint64_t)x->s->urn << 32) | (uint64_t)p,
+	             (uint64_t)d);
+	if (h & 1)
+		return NULL;
+	h >>= 1;
+	return k == K_I   ? ill[h % (sizeof(ill) / sizeof(ill[0]))]
+	       : k == K_G ? holiday[h % (sizeof(holiday) / sizeof(holiday[0]))]
+	                  : unauth[h % (sizeof(unauth) / sizeof(unauth[0]))];
 }
 
 static void write_marks(gen_out *o, bool header, const school_ctx *x, const uint8_t *cm,
@@ -860,9 +886,11 @@ static void write_marks(gen_out *o, bool header, const school_ctx *x, const uint
 
 	for (int k = 0; k < 3; k++)
 		olen[k] = strlen(roll->office[k]);
-	if (header)
-		out_str(o, "upn,date,session,code,minutes_late,recorded_at,recorded_by,"
-		           "amendment_reason\n");
+	if (header) {
+		char head[160];
+		columns_header(columns_marks, COL_M_N, head, sizeof(head));
+		out_str(o, head);
+	}
 	for (int d = 0; d < x->ndays; d++) {
 		int off = calendar_utc_offset(x->day[d]);
 		for (int h = 0; h < 2; h++) {
@@ -896,6 +924,12 @@ static void write_marks(gen_out *o, bool header, const school_ctx *x, const uint
 					        k == K_PRESENT ? (h ? "\\" : "/") : s_code[k];
 					emit(o, pu->upn, ds, code, 0, ts[pu->cls],
 					     roll->teacher[pu->cls], tlen[pu->cls]);
+				}
+				out_char(o, ',');
+				{
+					const char *why = mark_comment(x, p, d, k);
+					if (why)
+						out_csv(o, why);
 				}
 				out_char(o, '\n');
 			}

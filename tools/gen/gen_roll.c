@@ -11,6 +11,7 @@
 #include "gen_names.h"
 #include "gen_out.h"
 #include "gen_rng.h"
+#include "rollcall/columns.h"
 #include "rollcall/date.h"
 
 static const char *const s_leave_reason[] = {"",
@@ -202,6 +203,50 @@ static void draw_pupil(const gen_trust *t, const gen_school *s, gen_rng *r, gen_
 	}
 }
 
+/* The admission register's spell details: when the name was entered (on the day for the
+ * year's intake, up to a week before for a pupil joining later), the school a joiner came from,
+ * where a leaver went. A stream of its own, so the rest of the pupil stays as it was. */
+static void draw_spell(const gen_trust *t, const gen_school *s, gen_pupil *p)
+{
+	gen_rng r;
+	int reason = p->leave_reason;
+
+	rng_init(&r, t->opt.seed, GEN_RNG_SPELL, ((uint64_t)s->urn << 32) | p->id);
+	p->entered = p->admitted;
+	/* This year's intake is admitted on the school's first session of the year (the days
+	 * before it are closed, so no mark moves). */
+	bool joiner = p->admitted != date_from_ymd(date_academic_year(p->admitted), 9, 1);
+
+	if (p->admitted == date_from_ymd(t->year.ay, 9, 1)) {
+		for (int i = 0; i < t->year.ndays; i++) {
+			if (s->open[2 * i] || s->open[2 * i + 1]) {
+				if (t->year.day[i] >= p->admitted)
+					p->admitted = t->year.day[i];
+				break;
+			}
+		}
+	}
+	p->entered = p->admitted;
+	p->prev[0] = p->dest[0] = 255;
+	p->dest_start = INT32_MAX;
+	if (joiner) {
+		p->entered -= rng_range(&r, 0, 7);
+		if (rng_chance(&r, 0.8)) {
+			p->prev[0] = (uint8_t)rng_range(&r, 0, (int)names_syllable_head.n - 1);
+			p->prev[1] = (uint8_t)rng_range(&r, 0, (int)names_school_tail.n - 1);
+		}
+	}
+	if (p->left == INT32_MAX || reason == 0)
+		return;
+	/* 1 another school, 2 out of the area, 3 home education, 4 emigrated, 5 special school */
+	if (reason == 1 || reason == 2 || reason == 5) {
+		p->dest[0] = (uint8_t)rng_range(&r, 0, (int)names_syllable_head.n - 1);
+		p->dest[1] = (uint8_t)rng_range(&r, 0, (int)names_school_tail.n - 1);
+		p->dest_start = p->left + rng_range(&r, 1, 10);
+	}
+	p->dest_moved = reason == 2 || (reason == 1 && rng_chance(&r, 0.3));
+}
+
 static int cmp_upn(const void *a, const void *b)
 {
 	/* by LA, establishment, year and serial; the check letter adds nothing to the order */
@@ -322,18 +367,18 @@ static int assign_classes(const gen_school *s, gen_roll *roll, gen_rng *r, char 
 	}
 	roll->nclasses = ncls;
 	roll->teacher = calloc((size_t)(ncls > 0 ? ncls : 1), sizeof(*roll->teacher));
-	roll->class_name = calloc((size_t)(ncls > 0 ? ncls : 1), sizeof(*roll->class_name));
-	if (roll->teacher == NULL || roll->class_name == NULL) {
+	roll->cls_name = calloc((size_t)(ncls > 0 ? ncls : 1), sizeof(*roll->cls_name));
+	if (roll->teacher == NULL || roll->cls_name == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* Names: the year group and a letter ("3A", "3B"); last year's leavers were in their
-	 * year group's first class. */
-	for (int c = 0, letter = 0; c < ncls; c++) {
-		letter = c > 0 && cls_nc[c] == cls_nc[c - 1] ? letter + 1 : 0;
-		snprintf(roll->class_name[c], sizeof(roll->class_name[c]), "%s%c",
-		         trust_nc_name(cls_nc[c]), 'A' + letter % 26);
+	for (int c = 0, first = 0; c < ncls; c++) {
+		if (c > 0 && cls_nc[c] != cls_nc[c - 1])
+			first = c;
+		snprintf(roll->cls_name[c], sizeof(roll->cls_name[c]), "%s%c",
+		         trust_nc_name(cls_nc[c]), 'A' + (c - first) % 26);
 	}
+	/* Last year's leavers were in their year group's first class. */
 	for (long i = 0; i < roll->n; i++) {
 		if (roll->p[i].leave_reason != GEN_LEFT_LAST_YEAR)
 			continue;
@@ -411,6 +456,8 @@ int roll_build(const gen_trust *t, const gen_school *s, gen_roll *roll, char *er
 	rc = assign_upns(t, s, roll, &r, err, errlen);
 	if (rc != 0)
 		goto out;
+	for (long i = 0; i < roll->n; i++)
+		draw_spell(t, s, &roll->p[i]);
 	qsort(roll->p, (size_t)roll->n, sizeof(*roll->p), cmp_upn);
 	rc = assign_classes(s, roll, &r, err, errlen);
 out:
@@ -423,10 +470,10 @@ void roll_deinit(gen_roll *roll)
 {
 	free(roll->p);
 	free(roll->teacher);
-	free(roll->class_name);
+	free(roll->cls_name);
 	roll->p = NULL;
 	roll->teacher = NULL;
-	roll->class_name = NULL;
+	roll->cls_name = NULL;
 	roll->n = 0;
 }
 
@@ -437,15 +484,14 @@ int roll_year_before(const gen_roll *roll, gen_roll *out)
 	*out = *roll;
 	out->p = malloc((size_t)(roll->n > 0 ? roll->n : 1) * sizeof(*out->p));
 	out->teacher = malloc(nc * sizeof(*out->teacher));
-	out->class_name = malloc(nc * sizeof(*out->class_name));
-	if (!out->p || !out->teacher || !out->class_name) {
+	out->cls_name = malloc(nc * sizeof(*out->cls_name));
+	if (!out->p || !out->teacher || !out->cls_name) {
 		roll_deinit(out);
 		return -ENOMEM;
 	}
 	memcpy(out->p, roll->p, (size_t)roll->n * sizeof(*out->p));
 	memcpy(out->teacher, roll->teacher, (size_t)roll->nclasses * sizeof(*out->teacher));
-	memcpy(out->class_name, roll->class_name,
-	       (size_t)roll->nclasses * sizeof(*out->class_name));
+	memcpy(out->cls_name, roll->cls_name, (size_t)roll->nclasses * sizeof(*out->cls_name));
 	for (long i = 0; i < out->n; i++)
 		if (out->p[i].leave_reason != GEN_LEFT_LAST_YEAR)
 			out->p[i].nc--;
@@ -516,6 +562,19 @@ static void out_yn(gen_out *o, bool v, char sep)
 	out_char(o, sep);
 }
 
+/* Another school's name (a joiner's previous school, a leaver's next). */
+static void school_name(const uint8_t n[2], int phase, gen_out *o)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "%s%s %s", names_syllable_head.item[n[0]],
+	         names_school_tail.item[n[1]],
+	         phase == GEN_PRIMARY     ? "Primary School"
+	         : phase == GEN_SECONDARY ? "High School"
+	                                  : "School");
+	out_csv(o, name);
+}
+
 static void write_pupil(gen_out *o, const gen_trust *t, const gen_school *s, const gen_roll *roll,
                         const gen_pupil *p)
 {
@@ -553,9 +612,31 @@ static void write_pupil(gen_out *o, const gen_trust *t, const gen_school *s, con
 	out_field(o, care[p->care]);
 	out_yn(o, p->plac, ',');
 	out_yn(o, p->eal, ',');
-	out_str(o, names_ethnicity[p->eth].code);
+	out_field(o, names_ethnicity[p->eth].code);
+	out_date(o, p->entered);
 	out_char(o, ',');
-	out_str(o, roll->class_name[p->cls]);
+	if (p->prev[0] != 255)
+		school_name(p->prev, s->phase, o);
+	out_char(o, ',');
+	if (p->dest[0] != 255)
+		school_name(p->dest, p->leave_reason == 5 ? GEN_SPECIAL : s->phase, o);
+	out_char(o, ',');
+	if (p->dest_moved) {
+		gen_pupil q = *p;
+		address na;
+		char joined[200];
+
+		q.house = (uint16_t)(p->house % 150 + 7);
+		q.street[0] = (uint8_t)((p->street[0] + 11) % names_syllable_head.n);
+		pupil_address(t, s, &q, &na);
+		address_join(&na, joined, sizeof(joined));
+		out_csv(o, joined);
+	}
+	out_char(o, ',');
+	if (p->dest_start != INT32_MAX)
+		out_date(o, p->dest_start);
+	out_char(o, ',');
+	out_str(o, roll->cls_name[p->cls]);
 	out_char(o, '\n');
 }
 
@@ -651,7 +732,7 @@ static long write_contacts(gen_out *o, const gen_trust *t, const gen_school *s, 
 int roll_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, const char *dir,
                long *ncontacts, char *err, size_t errlen)
 {
-	char path[4200];
+	char path[4200], head[512];
 	gen_out o;
 	int rc;
 
@@ -659,11 +740,8 @@ int roll_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, co
 	rc = out_open(&o, path, err, errlen);
 	if (rc != 0)
 		return rc;
-	out_str(&o,
-	        "upn,surname,forename,preferred_forename,date_of_birth,sex,nc_year,"
-	        "admission_date,leaving_date,leaving_reason,address_line1,address_line2,town,"
-	        "postcode,boarder,pupil_premium,fsm,sen,social_care,previously_looked_after,eal,"
-	        "ethnicity,class\n");
+	columns_header(columns_pupils, COL_P_N, head, sizeof(head));
+	out_str(&o, head);
 	for (long i = 0; i < roll->n; i++)
 		write_pupil(&o, t, s, roll, &roll->p[i]);
 	rc = out_close(&o, err, errlen);
@@ -674,7 +752,8 @@ int roll_write(const gen_trust *t, const gen_school *s, const gen_roll *roll, co
 	rc = out_open(&o, path, err, errlen);
 	if (rc != 0)
 		return rc;
-	out_str(&o, "upn,name,relationship,lives_with,address,phone,priority\n");
+	columns_header(columns_contacts, COL_C_N, head, sizeof(head));
+	out_str(&o, head);
 	for (long i = 0; i < roll->n; i++)
 		*ncontacts += write_contacts(&o, t, s, &roll->p[i]);
 	return out_close(&o, err, errlen);

@@ -30,6 +30,11 @@ typedef struct gen_pupil {
 	int32_t cls;                 /* class (register group) index */
 	uint32_t id;                 /* creation index: seeds the pupil's own streams */
 	int32_t dob, admitted, left; /* day numbers; left is INT32_MAX while on roll */
+	int32_t entered;             /* entered_on: the name went on the admission register */
+	int32_t dest_start;          /* destination_start; INT32_MAX: unknown */
+	uint8_t prev[2];             /* previous school name syllables; prev[0] 255: none */
+	uint8_t dest[2];             /* destination school's; dest[0] 255: none */
+	bool dest_moved;             /* a leaver with a new address */
 } gen_pupil;
 
 /* One school's pupils (sorted by UPN) and the staff who take its registers. */
@@ -37,9 +42,9 @@ typedef struct gen_roll {
 	gen_pupil *p; /* owned */
 	long n;
 	int nclasses;
-	char (*teacher)[48];   /* owned; recorded_by of each class's register */
-	char (*class_name)[8]; /* owned; each class's name ("3A", "RB", "10C") */
-	char office[3][48];    /* recorded_by of late marks and amendments */
+	char (*teacher)[48]; /* owned; recorded_by of each class's register */
+	char (*cls_name)[8]; /* owned; each class's name ("4B", "10C") */
+	char office[3][48];  /* recorded_by of late marks and amendments */
 } gen_roll;
 
 /* The leaving reason of the pupils who left at the end of the year before (two-year trusts). */

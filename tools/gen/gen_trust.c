@@ -10,6 +10,7 @@
 #include "gen_names.h"
 #include "gen_out.h"
 #include "gen_rng.h"
+#include "rollcall/columns.h"
 #include "rollcall/date.h"
 
 /* Nominal sizes before scaling to --pupils, and the per-class sizes. */
@@ -238,14 +239,18 @@ void trust_write_calendar(const gen_trust *t, const gen_school *s, gen_out *o, b
 	static const char *const term[] = {"", "autumn", "spring", "summer"};
 	bool named = s->index % 2 == 0;
 
-	if (header)
-		out_str(o, "date,session,open,term\n");
+	if (header) {
+		char head[64];
+
+		columns_header(columns_calendar, COL_S_N, head, sizeof(head));
+		out_str(o, head);
+	}
 	for (int i = 0; i < t->year.ndays; i++) {
 		for (int h = 0; h < 2; h++) {
 			out_date(o, t->year.day[i]);
 			out_str(o, h == 0 ? ",AM," : ",PM,");
 			out_str(o, s->open[2 * i + h] ? "Y," : "N,");
-			out_str(o, named && t->year.term[i] < 4 ? term[t->year.term[i]] : "");
+			out_str(o, named && t->year.term[i] <= 3 ? term[t->year.term[i]] : "");
 			out_char(o, '\n');
 		}
 	}

@@ -22,6 +22,8 @@ enum {
 	GEN_RNG_PUPIL_MARKS,
 	GEN_RNG_SCHOOL_MARKS,
 	GEN_RNG_AMEND,
+	GEN_RNG_SPELL, /* entry dates, previous and next schools */
+	GEN_RNG_COMMENT,
 };
 
 typedef struct gen_opts {

@@ -20,6 +20,9 @@
 
 #define REASON_MAX  192
 #define HISTORY_MAX 64 /* FSM instances or SEN records per pupil; more are warned about */
+/* The largest CTF read: a whole secondary school's with a year of sessions is a few tens of
+ * MiB, and libxml2's tree takes several times the file. */
+#define CTF_MAX_BYTES (256L << 20)
 
 /* Strings made while reading one pupil; freed together when the pupil is done. */
 typedef struct strpool {
@@ -742,6 +745,7 @@ static void header_read(ctf_ctx *c, const xmlNode *root, const struct stat *st, 
 typedef struct xml_error {
 	int line;
 	char msg[REASON_MAX];
+	int entity_line; /* where the first entity declaration was, 0: none */
 } xml_error;
 
 /* libxml2's structured error callback: keeps the first error, without its line end. */
@@ -757,6 +761,21 @@ static void xml_error_keep(void *user, xmlErrorPtr e)
 	n = strlen(first->msg);
 	while (n > 0 && isspace((unsigned char)first->msg[n - 1]))
 		first->msg[--n] = '\0';
+}
+
+/* A CTF declares no entities; one that does is refused before any is used: an entity's text is
+ * copied wherever it is referenced (xmlNodeGetContent expands references), so a small file of
+ * nested or repeated references can expand to gigabytes. libxml2's own amplification check
+ * catches deep nesting only. */
+static void entity_refused(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+                           const xmlChar *system_id, xmlChar *content)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	xml_error *first = ctxt->_private;
+
+	if (!first->entity_line)
+		first->entity_line = ctxt->input ? ctxt->input->line : 1;
+	xmlStopParser(ctxt);
 }
 
 static const char *base_name(const char *path)
@@ -775,7 +794,7 @@ int export_read_ctf(const char *path, const export_sink *sink, export_info *info
 	xmlDocPtr doc = NULL;
 	const xmlNode *root, *data;
 	struct stat st;
-	xml_error first = {0, ""};
+	xml_error first = {0, "", 0};
 	int rc = 0;
 
 	if (errlen)
@@ -787,6 +806,12 @@ int export_read_ctf(const char *path, const export_sink *sink, export_info *info
 		snprintf(err, errlen, "%s: cannot read (%s)", c.file, strerror(errno));
 		goto out;
 	}
+	if (st.st_size > CTF_MAX_BYTES) {
+		rc = -EFBIG;
+		snprintf(err, errlen, "%s: %lld bytes, more than the %ld MiB a CTF may be", c.file,
+		         (long long)st.st_size, CTF_MAX_BYTES >> 20);
+		goto out;
+	}
 	xmlInitParser();
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
@@ -795,13 +820,24 @@ int export_read_ctf(const char *path, const export_sink *sink, export_info *info
 		goto out;
 	}
 	/* libxml2 prints nothing (NOERROR, NOWARNING); the first error, the one that explains the
-	 * rest, is kept for err. No network, no entity expansion; BIG_LINES keeps element lines
-	 * right past line 65535. */
+	 * rest, is kept for err. No network, no external DTD, no entity substitution (no NOENT,
+	 * no DTDLOAD) and libxml2's default limits (no HUGE: text nodes, names and depth are
+	 * bounded); an entity declaration stops the parse. BIG_LINES keeps element lines right
+	 * past line 65535. */
 	ctxt->_private = &first;
 	ctxt->sax->serror = xml_error_keep;
+	ctxt->sax->entityDecl = entity_refused;
 	doc = xmlCtxtReadFile(ctxt, path, NULL,
 	                      XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_BIG_LINES |
 	                              XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (first.entity_line) {
+		rc = -EINVAL;
+		snprintf(err, errlen,
+		         "%s:%d: declares an entity (<!ENTITY>), which a CTF never does: refused, "
+		         "as entities can expand without bound",
+		         c.file, first.entity_line);
+		goto out;
+	}
 	if (!doc) {
 		rc = -EINVAL;
 		snprintf(err, errlen, "%s:%d: not well-formed XML (%s)", c.file, first.line,

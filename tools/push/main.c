@@ -17,6 +17,7 @@
 #include "batcher.h"
 #include "export.h"
 #include "rollcall/config.h"
+#include "rollcall/date.h"
 #include "rollcall/keyfile.h"
 #include "rollcall/wire.h"
 #include "sender.h"
@@ -41,6 +42,7 @@ typedef struct push_args {
 	long window, batch_marks, give_up; /* -1: not given */
 	int progress;                      /* -1: when stderr is a terminal; 0: never; 1: always */
 	bool quiet;
+	int32_t exported_on; /* --exported-on (day number), or -1 */
 } push_args;
 
 /* What the reader's sink needs. */
@@ -50,6 +52,7 @@ typedef struct push_ctx {
 	spool_run *run;
 	const export_info *info;
 	const char *ctf_name; /* the CTF's base name; NULL for a CSV folder */
+	int32_t exported_on;  /* --exported-on, or -1: the export's own date */
 	bool header_set;
 	uint64_t local_rejects;
 	int spool_error; /* a batch could not be spooled (negative errno) */
@@ -60,7 +63,8 @@ static void usage(FILE *f)
 {
 	fputs("Usage: rollcall-push [-c CONFIG] [--school URN] [--endpoint E] [--server-key Z85]\n"
 	      "                     [--key FILE] [--spool DIR] [--window N] [--batch-marks N]\n"
-	      "                     [--give-up SECONDS] [--progress|--quiet] EXPORT\n"
+	      "                     [--give-up SECONDS] [--exported-on DATE]\n"
+	      "                     [--progress|--quiet] EXPORT\n"
 	      "Sends a school's register export to rollcalld over ZeroMQ (CURVE). Every batch\n"
 	      "is written to the spool first and stays there until the daemon has\n"
 	      "acknowledged it, so nothing is lost when the daemon or the network is down.\n"
@@ -87,6 +91,10 @@ static void usage(FILE *f)
 	      "                         never); the export is still read to the end, and what\n"
 	      "                         was not acknowledged stays in the spool for the next\n"
 	      "                         run\n"
+	      "      --exported-on DATE the day (YYYY-MM-DD, not after today) from which the\n"
+	      "                         export's changed pupil details hold; by default the\n"
+	      "                         newest file's modification day (a CTF: its header's\n"
+	      "                         date), so a copied folder would re-date every change\n"
 	      "      --progress         show a progress line on stderr even when it is not a\n"
 	      "                         terminal (by default only on a terminal)\n"
 	      "  -q, --quiet            no progress line and no notes; rejected rows,\n"
@@ -160,26 +168,30 @@ static int parse_args(int argc, char **argv, push_args *a)
 		O_WINDOW,
 		O_MARKS,
 		O_GIVE_UP,
-		O_PROGRESS
+		O_PROGRESS,
+		O_EXPORTED_ON
 	};
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-	                                     {"school", required_argument, NULL, O_SCHOOL},
-	                                     {"endpoint", required_argument, NULL, O_ENDPOINT},
-	                                     {"server-key", required_argument, NULL, O_SERVER_KEY},
-	                                     {"key", required_argument, NULL, O_KEY},
-	                                     {"spool", required_argument, NULL, O_SPOOL},
-	                                     {"window", required_argument, NULL, O_WINDOW},
-	                                     {"batch-marks", required_argument, NULL, O_MARKS},
-	                                     {"give-up", required_argument, NULL, O_GIVE_UP},
-	                                     {"progress", no_argument, NULL, O_PROGRESS},
-	                                     {"quiet", no_argument, NULL, 'q'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	        {"config", required_argument, NULL, 'c'},
+	        {"school", required_argument, NULL, O_SCHOOL},
+	        {"endpoint", required_argument, NULL, O_ENDPOINT},
+	        {"server-key", required_argument, NULL, O_SERVER_KEY},
+	        {"key", required_argument, NULL, O_KEY},
+	        {"spool", required_argument, NULL, O_SPOOL},
+	        {"window", required_argument, NULL, O_WINDOW},
+	        {"batch-marks", required_argument, NULL, O_MARKS},
+	        {"give-up", required_argument, NULL, O_GIVE_UP},
+	        {"progress", no_argument, NULL, O_PROGRESS},
+	        {"exported-on", required_argument, NULL, O_EXPORTED_ON},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0}};
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	a->window = a->batch_marks = a->give_up = -1;
 	a->progress = -1;
+	a->exported_on = -1;
 	while ((c = getopt_long(argc, argv, "c:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -214,6 +226,13 @@ static int parse_args(int argc, char **argv, push_args *a)
 				return fail_usage(
 				        "--give-up: '%s' is not a number of seconds 0..2592000",
 				        optarg);
+			break;
+		case O_EXPORTED_ON:
+			if (date_parse(optarg, strlen(optarg), &a->exported_on) != 0 ||
+			    a->exported_on > (int32_t)(time(NULL) / 86400) || a->exported_on < 0)
+				return fail_usage("--exported-on: '%s' is not a date YYYY-MM-DD "
+				                  "between 1970 and today",
+				                  optarg);
 			break;
 		case O_PROGRESS:
 			if (a->quiet)
@@ -268,10 +287,16 @@ static int parse_urn(const char *s, uint32_t *urn)
 
 /* ---- the reader's sink -------------------------------------------------------------------- */
 
+/* The day from which the export's changed values hold: --exported-on, else its own date. */
+static int32_t export_day(const push_ctx *c)
+{
+	return c->exported_on >= 0 ? c->exported_on : c->info->exported_on;
+}
+
 static int item_start(push_ctx *c)
 {
 	if (!c->header_set) {
-		batcher_set_exported_on(c->b, c->info->exported_on);
+		batcher_set_exported_on(c->b, export_day(c));
 		c->header_set = true;
 	}
 	return sender_failed(c->s) ? -ECANCELED : 0;
@@ -494,7 +519,7 @@ static int read_export(const rc_config *cfg, uint32_t urn, bool is_dir, push_ctx
 	if (!sender_failed(ctx->s) && !ctx->spool_error) {
 		/* What was read before an error is good: it is sent too. */
 		if (!ctx->header_set)
-			batcher_set_exported_on(ctx->b, info.exported_on);
+			batcher_set_exported_on(ctx->b, export_day(ctx));
 		frc = batcher_finish(ctx->b);
 		if (rc == 0)
 			rc = frc;
@@ -652,6 +677,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rollcall-push: %s\n", err);
 		status = EXIT_EXPORT;
 		goto out;
+	}
+	ctx.exported_on = a.exported_on;
+	if (a.exported_on >= 0) {
+		/* Another date is another export: the same files re-dated are read again. */
+		size_t len = strlen(man.signature);
+		char day[11];
+
+		snprintf(man.signature + len, sizeof(man.signature) - len, " exported-on=%s",
+		         date_format(a.exported_on, day));
 	}
 
 	/* The sender, then what earlier runs left. */

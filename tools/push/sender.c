@@ -1,6 +1,11 @@
 /* The sender thread: one CURVE DEALER, a window of batches in flight, acks matched by batch id,
  * resends with backoff, handshake failures seen through a socket monitor. The reader talks to it
- * only through a mutex-guarded inbox and an eventfd that wakes its poll. */
+ * only through a mutex-guarded inbox and an eventfd that wakes its poll.
+ *
+ * Each connection starts with a hello, whose answer tells the daemon's message size limit: no
+ * batch goes before it, and one larger than the limit is refused here, with the reason, since
+ * the daemon would drop the connection unread. A busy daemon answers RETRY with a wait; the
+ * window then halves (once per wait) and grows back by one per accepted batch. */
 #include "sender.h"
 
 #include <errno.h>
@@ -17,6 +22,7 @@
 #include <zmq.h>
 
 #include "rollcall/keyfile.h"
+#include "rollcall/log.h"
 #include "rollcall/rollcall.pb-c.h"
 #include "rollcall/wire.h"
 
@@ -30,6 +36,7 @@
 #define TIERS            3 /* sessions and pupils, contacts, marks */
 #define ID_MAX           96
 #define WAIT_CONNECTION  UINT64_MAX /* due_ms of a batch lost with its connection */
+#define LIMIT_UNKNOWN    0          /* no answer to this connection's hello yet */
 
 typedef struct srun srun;
 
@@ -93,6 +100,13 @@ struct sender {
 	bool ended;
 	unsigned no_detail;
 	uint64_t start_ms, last_ack_ms, last_draw_ms;
+	uint32_t limit;        /* the daemon's max_message_bytes on this connection */
+	char hello_id[ID_MAX]; /* the hello waiting for its answer ("": none) */
+	uint64_t hello_due_ms; /* when to send (again) a hello: 0 none due */
+	unsigned hellos;       /* hellos sent, for their ids */
+	size_t cwnd;           /* batches that may be in flight now, 1..window */
+	uint64_t cut_until_ms; /* the window is halved at most once until then */
+	unsigned rng;          /* for the jitter of busy waits */
 	sender_result res;
 };
 
@@ -127,25 +141,14 @@ void sender_say(sender *s, const char *fmt, ...)
 	pthread_mutex_unlock(&s->print_mu);
 }
 
-/* Copies s into out with control characters as '?': daemon text never moves the cursor. */
-static const char *printable(const char *in, char *out, size_t outlen)
-{
-	size_t i = 0;
-
-	for (; in && in[i] && i + 1 < outlen; i++)
-		out[i] = (unsigned char)in[i] < 0x20 || in[i] == 0x7f ? '?' : in[i];
-	out[i] = '\0';
-	return out;
-}
-
 static int format_reject(char *out, size_t outlen, const char *file, unsigned long line,
                          const char *field, const char *reason)
 {
 	char f[256], fl[128], r[512];
 
-	printable(file, f, sizeof(f));
-	printable(field && field[0] ? field : "row", fl, sizeof(fl));
-	printable(reason && reason[0] ? reason : "rejected", r, sizeof(r));
+	log_escape(file, f, sizeof(f));
+	log_escape(field && field[0] ? field : "row", fl, sizeof(fl));
+	log_escape(reason && reason[0] ? reason : "rejected", r, sizeof(r));
 	if (line)
 		return snprintf(out, outlen, "%s:%lu: %s: %s", f, line, fl, r);
 	return snprintf(out, outlen, "%s: %s: %s", f, fl, r);
@@ -517,7 +520,7 @@ static uint64_t backoff_ms(unsigned attempts)
 
 static void fill_window(sender *s, uint64_t now)
 {
-	while (!atomic_load(&s->stop) && s->ninflight < (size_t)s->window) {
+	while (!atomic_load(&s->stop) && s->ninflight < s->cwnd) {
 		sbatch *sb = next_sendable(s);
 
 		if (!sb)
@@ -535,8 +538,29 @@ static void fill_window(sender *s, uint64_t now)
 /* Sends what is due, in window order. A batch waiting to be (re)sent holds back every later
  * batch that is also waiting to go: the daemon commits in the order it receives, and a mark
  * amended in a later batch must not be committed before the mark it amends. */
+static void refuse_ack(sender *s, size_t i, const Rollcall__BatchAck *a);
+
+/* A batch larger than the daemon reads is refused here, as the daemon would refuse it: the
+ * connection would otherwise be dropped without an answer, again and again. */
+static void refuse_too_big(sender *s, size_t i)
+{
+	Rollcall__BatchAck a = ROLLCALL__BATCH_ACK__INIT;
+	char why[256];
+
+	snprintf(why, sizeof(why),
+	         "the batch is %zu bytes, more than the daemon reads (its max_message_bytes is "
+	         "%u): send smaller batches (--batch-marks) or raise max_message_bytes",
+	         s->inflight[i]->b.len, s->limit);
+	a.has_status = 1;
+	a.status = ROLLCALL__BATCH_ACK__STATUS__REFUSED;
+	a.error = why;
+	refuse_ack(s, i, &a);
+}
+
 static void send_due(sender *s, uint64_t now)
 {
+	if (s->limit == LIMIT_UNKNOWN) /* nothing goes before the hello's answer */
+		return;
 	for (size_t i = 0; i < s->ninflight && !atomic_load(&s->stop); i++) {
 		sbatch *sb = s->inflight[i];
 
@@ -544,6 +568,10 @@ static void send_due(sender *s, uint64_t now)
 			continue;
 		if (sb->due_ms > now)
 			return;
+		if (sb->b.len > s->limit) {
+			refuse_too_big(s, i--);
+			continue;
+		}
 		if (zmq_send(s->dealer, sb->b.buf + sb->b.off, sb->b.len, ZMQ_DONTWAIT) < 0) {
 			int e = zmq_errno();
 
@@ -622,7 +650,7 @@ static void log_ack(sender *s, sbatch *sb, const Rollcall__BatchAck *a)
 	        sb->b.n.sessions, a->accepted, a->rejected, a->new_versions, a->unchanged);
 	if (a->error && a->error[0]) {
 		char e[512];
-		fprintf(f, " error=%s", printable(a->error, e, sizeof(e)));
+		fprintf(f, " error=%s", log_escape(a->error, e, sizeof(e)));
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i < a->n_rejections; i++) {
@@ -677,8 +705,9 @@ static void refuse_ack(sender *s, size_t i, const Rollcall__BatchAck *a)
 	char e[512];
 	int rc;
 
-	sender_say(s, "rollcall-push: batch %s refused: %s", sb->id,
-	           printable(a->error && a->error[0] ? a->error : "no reason given", e, sizeof(e)));
+	sender_say(
+	        s, "rollcall-push: batch %s refused: %s", sb->id,
+	        log_escape(a->error && a->error[0] ? a->error : "no reason given", e, sizeof(e)));
 	log_ack(s, sb, a);
 	rc = spool_batch_set_aside(sb->sr, sb->b.phase, sb->b.seq, "refused");
 	if (rc < 0)
@@ -686,6 +715,26 @@ static void refuse_ack(sender *s, size_t i, const Rollcall__BatchAck *a)
 		           sb->id, strerror(-rc));
 	s->res.refused++;
 	retire(s, i);
+}
+
+/* When to send again a batch answered RETRY: after the wait the daemon asks for (busy), with
+ * up to half as much again at random so that clients turned away together do not come back
+ * together; after the usual backoff otherwise (database unavailable). A busy answer also
+ * halves the window, once per wait. */
+static uint64_t retry_due(sender *s, const sbatch *sb, const Rollcall__BatchAck *a, uint64_t now)
+{
+	uint64_t wait;
+
+	if (!a->has_retry_after_ms || !a->retry_after_ms)
+		return now + backoff_ms(sb->attempts);
+	wait = a->retry_after_ms;
+	s->rng = s->rng * 1103515245u + 12345u;
+	wait += (wait / 2) * ((s->rng >> 16) & 0xff) / 255;
+	if (now >= s->cut_until_ms) {
+		s->cwnd = s->cwnd > 1 ? s->cwnd / 2 : 1;
+		s->cut_until_ms = now + wait;
+	}
+	return now + (wait < BACKOFF_MAX_MS ? wait : BACKOFF_MAX_MS);
 }
 
 static void handle_ack(sender *s, const void *data, size_t len, uint64_t now)
@@ -696,6 +745,18 @@ static void handle_ack(sender *s, const void *data, size_t len, uint64_t now)
 	if (!a) {
 		sender_say(s, "rollcall-push: warning: ignored a reply that is not a BatchAck");
 		return;
+	}
+	if (a->has_max_message_bytes && a->max_message_bytes)
+		s->limit = a->max_message_bytes;
+	if (s->hello_id[0] && a->batch_id && !strcmp(a->batch_id, s->hello_id)) {
+		/* The hello's answer: batches may go now (an answer without a limit comes from a
+		 * daemon that reads anything). */
+		if (s->limit == LIMIT_UNKNOWN)
+			s->limit = UINT32_MAX;
+		s->hello_id[0] = '\0';
+		s->hello_due_ms = 0;
+		s->last_ack_ms = now;
+		goto out;
 	}
 	for (i = 0; i < s->ninflight; i++)
 		if (a->batch_id && !strcmp(a->batch_id, s->inflight[i]->id))
@@ -710,17 +771,56 @@ static void handle_ack(sender *s, const void *data, size_t len, uint64_t now)
 	switch (a->status) {
 	case ROLLCALL__BATCH_ACK__STATUS__ACCEPTED:
 	case ROLLCALL__BATCH_ACK__STATUS__DUPLICATE:
+		if (s->cwnd < (size_t)s->window)
+			s->cwnd++;
 		accept_ack(s, i, a);
 		break;
 	case ROLLCALL__BATCH_ACK__STATUS__REFUSED:
 		refuse_ack(s, i, a);
 		break;
 	default: /* RETRY, or a status this client does not know: nothing was committed */
-		s->inflight[i]->due_ms = now + backoff_ms(s->inflight[i]->attempts);
+		s->res.retried++;
+		log_ack(s, s->inflight[i], a); /* acks.log shows why it was sent again */
+		s->inflight[i]->due_ms = retry_due(s, s->inflight[i], a, now);
 		break;
 	}
 out:
 	rollcall__batch_ack__free_unpacked(a, NULL);
+}
+
+/* Sends the connection's hello when one is due (a new connection, or no answer within the
+ * ack timeout). */
+static void send_hello(sender *s, uint64_t now)
+{
+	Rollcall__Batch h = ROLLCALL__BATCH__INIT;
+	uint8_t buf[128];
+	size_t len;
+
+	if (s->limit != LIMIT_UNKNOWN || !s->hello_due_ms || s->hello_due_ms > now)
+		return;
+	snprintf(s->hello_id, sizeof(s->hello_id), "hello-%ld-%u", (long)getpid(), ++s->hellos);
+	h.has_version = 1;
+	h.version = WIRE_VERSION;
+	h.batch_id = s->hello_id;
+	h.has_hello = 1;
+	h.hello = 1;
+	len = rollcall__batch__get_packed_size(&h);
+	if (len > sizeof(buf)) {
+		stop_with(s, SENDER_BROKEN, "cannot build a hello");
+		return;
+	}
+	rollcall__batch__pack(&h, buf);
+	if (zmq_send(s->dealer, buf, len, ZMQ_DONTWAIT) < 0) {
+		int e = zmq_errno();
+
+		if (e == EAGAIN || e == EINTR) { /* no connection yet */
+			s->hello_due_ms = now + EAGAIN_RETRY_MS;
+			return;
+		}
+		stop_with(s, SENDER_BROKEN, "cannot send to %s (%s)", s->endpoint, zmq_strerror(e));
+		return;
+	}
+	s->hello_due_ms = now + (uint64_t)s->ack_timeout_ms;
 }
 
 static void receive_acks(sender *s, uint64_t now)
@@ -771,6 +871,10 @@ static void handle_monitor(sender *s, uint64_t now)
 		}
 		switch (ev) {
 		case ZMQ_EVENT_DISCONNECTED:
+			/* The next connection may lead to a daemon with other limits. */
+			s->limit = LIMIT_UNKNOWN;
+			s->hello_id[0] = '\0';
+			s->hello_due_ms = 0;
 			/* What was sent on the lost connection waits for the next one (and holds
 			 * back what comes after it). */
 			for (size_t i = 0; i < s->ninflight; i++)
@@ -779,6 +883,9 @@ static void handle_monitor(sender *s, uint64_t now)
 			break;
 		case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
 			s->no_detail = 0;
+			s->limit = LIMIT_UNKNOWN; /* ask this connection's daemon */
+			s->hello_id[0] = '\0';
+			s->hello_due_ms = now;
 			/* Send again, in order, whatever was in flight when a connection was lost
 			 * (a resend keeps its batch id, so the daemon sees at worst a duplicate).
 			 */
@@ -844,8 +951,10 @@ static void check_timeouts(sender *s, uint64_t now)
 static int poll_timeout(const sender *s, uint64_t now)
 {
 	uint64_t until = now + 1000;
-	bool held_back = false;
+	bool held_back = s->limit == LIMIT_UNKNOWN; /* batches wait for the hello's answer */
 
+	if (s->hello_due_ms && s->hello_due_ms < until)
+		until = s->hello_due_ms;
 	for (size_t i = 0; i < s->ninflight; i++) {
 		const sbatch *sb = s->inflight[i];
 		uint64_t t;
@@ -883,6 +992,7 @@ static void *thread_main(void *arg)
 		drain_inbox(s);
 		handle_monitor(s, now); /* a lost connection is known before anything is sent */
 		fill_window(s, now);
+		send_hello(s, now);
 		send_due(s, now);
 		if (all_settled(s) && !s->ninflight) {
 			s->res.outcome = SENDER_DONE;
@@ -937,6 +1047,9 @@ int sender_new(const sender_opts *o, sender **out, char *err, size_t errlen)
 	memcpy(s->public_key, o->public_key, KEY_Z85_LEN + 1);
 	memcpy(s->secret_key, o->secret_key, KEY_Z85_LEN + 1);
 	s->window = o->window;
+	s->cwnd = (size_t)o->window;
+	s->hello_due_ms = 1; /* at once: sending fails until a connection is up */
+	s->rng = (unsigned)getpid() ^ (unsigned)now_ms();
 	s->ack_timeout_ms = o->ack_timeout_ms;
 	s->give_up_s = o->give_up_s;
 	s->progress = o->progress;

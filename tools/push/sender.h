@@ -50,6 +50,7 @@ typedef struct sender_result {
 	uint64_t marks_new, marks_unchanged;
 	uint64_t rejected;                      /* items the daemon rejected */
 	uint64_t acked, refused, corrupt, torn; /* batches */
+	uint64_t retried;                       /* RETRY answers (busy, database down) */
 } sender_result;
 
 typedef struct sender sender;
@@ -94,7 +95,8 @@ void sender_destroy(sender **s);
 /* Writes one line to stderr, clearing the progress display first. Safe from any thread. */
 void sender_say(sender *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prints a rejection as "file:line: field: reason" (control characters shown as '?') and
+/* Prints a rejection as "file:line: field: reason" (bytes outside printable ASCII shown as
+ * \xNN, log_escape: text from the daemon never moves the cursor) and
  * counts it for the progress display when local. */
 void sender_print_reject(sender *s, const char *file, unsigned long line, const char *field,
                          const char *reason, bool local);

@@ -1,0 +1,2 @@
+°çx
+rollcalld[info]: forged line

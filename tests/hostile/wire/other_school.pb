@@ -1,0 +1,1 @@
+¢çhostile-other-school

@@ -1,0 +1,1 @@
+¡hostile-surname-bad-utf8R4B801200005001Testÿşperson"Alpha0„:FB4H€œ

@@ -1,0 +1,1 @@
+°çhostile-wrong-version
