@@ -220,7 +220,8 @@ int db_schema_latest(void)
 	return migrations_count ? migrations[migrations_count - 1].version : 0;
 }
 
-static int current_version(PGconn *conn, long *v, char *err, size_t errlen)
+/* The one value of sql over the migration ledger in *v, 0 while there is no ledger. */
+static int ledger_value(PGconn *conn, const char *sql, long *v, char *err, size_t errlen)
 {
 	long exists = 0;
 	int rc = db_query_long(conn,
@@ -231,26 +232,23 @@ static int current_version(PGconn *conn, long *v, char *err, size_t errlen)
 	*v = 0;
 	if (rc < 0 || !exists)
 		return rc;
-	return db_query_long(conn, "SELECT coalesce(max(version), 0) FROM rollcall_migration", v,
-	                     err, errlen);
+	return db_query_long(conn, sql, v, err, errlen);
+}
+
+static int current_version(PGconn *conn, long *v, char *err, size_t errlen)
+{
+	return ledger_value(conn, "SELECT coalesce(max(version), 0) FROM rollcall_migration", v,
+	                    err, errlen);
 }
 
 /* Whether migration version is recorded as applied (*yes 1 or 0). */
 static int recorded_version(PGconn *conn, int version, long *yes, char *err, size_t errlen)
 {
 	char sql[96];
-	long exists = 0;
-	int rc = db_query_long(conn,
-	                       "SELECT count(*) FROM pg_class WHERE relname = 'rollcall_migration'"
-	                       " AND relkind = 'r' AND pg_table_is_visible(oid)",
-	                       &exists, err, errlen);
 
-	*yes = 0;
-	if (rc < 0 || !exists)
-		return rc;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM rollcall_migration WHERE version = %d",
 	         version);
-	return db_query_long(conn, sql, yes, err, errlen);
+	return ledger_value(conn, sql, yes, err, errlen);
 }
 
 int db_migrate(PGconn *conn, int *applied, char *err, size_t errlen)

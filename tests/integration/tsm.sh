@@ -119,7 +119,8 @@ check_pack() { # URN TERM TERM_FIRST RESULT_FILE
 		END { for (k in m) print k, m[k] }' <(awk -F, 'NR > 1 && $3 == "Y" { print $1 "," $2 }' "$T/trust/$urn/calendar.csv") \
 		"$T/trust/$urn/marks.csv" | sort >"$T/marks"
 	awk -v D="$d" -v TFIRST="$first" -v E0="$e0" -v E1="$e1" -v E2="$e2" -v E3="$e3" -v FALL="$fall" \
-		-v URN="$urn" -f "$HERE/tsm_expected.awk" "$T/sess" "$T/trust/$urn/pupils.csv" "$T/marks" >"$T/exp"
+		-v URN="$urn" -f "$ROLLCALL_SRC/tests/tools/csv.awk" -f "$HERE/tsm_expected.awk" "$T/sess" \
+		"$T/trust/$urn/pupils.csv" "$T/marks" >"$T/exp"
 	compare() { # WHAT FILE EXPECTED_PREFIX
 		grep "^$3," "$T/exp" | cut -d, -f2- | sort >"$T/want.txt"
 		tail -n +2 "$2" | sort >"$T/got.txt"

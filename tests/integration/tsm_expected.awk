@@ -10,27 +10,14 @@
 #   sickness return: 30 I sessions this year, or a run of I reaching its 30th session this year,
 #   or a forecast (a run of I of 10 still going, or 20 I sessions this year); the penalty
 #   threshold: 10 G/N/O/U in the 10 most recent school weeks. Lists hold pupils on roll on the day.
-# Input files, in order: the school's open sessions ("date session", sorted), pupils.csv, its
-# current marks ("upn date session code", sorted by upn, date, session).
+# Run with tests/tools/csv.awk (awk -f csv.awk -f tsm_expected.awk). Input files, in order: the
+# school's open sessions ("date session", sorted), pupils.csv, its current marks ("upn date
+# session code", sorted by upn, date, session).
 # Variables: D (the pack's day), TFIRST (the term's first day), E0..E3, FALL, URN.
 # Output lines: C,urn,period,category,pupils,pct  B,urn,period,band,pupils,pct
 #   P,urn,upn,surname,forename,nc_year,attendance_pct,category,flags
 #   X,urn,upn,surname,forename,window_start,window_end,unauthorised_sessions
-function dn(s, y, m, d) {
-	y = substr(s, 1, 4) + 0; m = substr(s, 6, 2) + 0; d = substr(s, 9, 2) + 0
-	if (m <= 2) { y--; m += 12 }
-	return 365 * y + int(y / 4) - int(y / 100) + int(y / 400) + int((153 * (m - 3) + 2) / 5) + d - 719469
-}
-function ds(z, era, doe, yoe, y, doy, mp, d, m) {
-	z += 719468; era = int(z / 146097); doe = z - era * 146097
-	yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
-	y = yoe + era * 400; doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
-	mp = int((5 * doy + 2) / 153); d = doy - int((153 * mp + 2) / 5) + 1
-	m = mp < 10 ? mp + 3 : mp - 9
-	if (m <= 2) y++
-	return sprintf("%04d-%02d-%02d", y, m, d)
-}
-function monday(s) { return dn(s) - (dn(s) + 3) % 7 }
+function monday(s) { return dnum(s) - (dnum(s) + 3) % 7 }
 function pct(n, d, t) { if (d == 0) return ""; t = int((n * 2000 / d + 1) / 2); return int(t / 10) "." (t % 10) }
 function ay_of(s) { return substr(s, 6, 2) + 0 >= 8 ? substr(s, 1, 4) + 0 : substr(s, 1, 4) - 1 }
 function compulsory(dob, ay) { return dob >= (ay - 16) "-09-01" && dob <= (ay - 5) "-08-31" }
@@ -41,7 +28,8 @@ function category(a, p) {
 	if (a * 10000 < E3 * p) return "at_risk_sa"
 	return "sa"
 }
-function col(name, i) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+function header(n, i) { for (i in H) delete H[i]; for (i = 1; i <= n; i++) H[F[i]] = i }
+function col(name) { return (name in H) ? H[name] : 0 }
 BEGIN {
 	split("/ \\ L K V P W B J", a, " "); for (i in a) kind[a[i]] = "P"
 	split("C1 M J1 S C2 C T R I E H F", a, " "); for (i in a) kind[a[i]] = "A"
@@ -58,7 +46,7 @@ FILENAME == ARGV[1] {
 	next
 }
 FILENAME == ARGV[2] && FNR == 1 {
-	FS = ","; $0 = $0 # pupils.csv is comma-separated, the other two by spaces
+	header(csv($0)) # pupils.csv is CSV, the other two separated by spaces
 	cu = col("upn"); cs = col("surname"); cf = col("forename"); cd = col("date_of_birth")
 	cn = col("nc_year"); ca = col("admission_date"); cl = col("leaving_date"); cb = col("boarder")
 	# the 4th and 10th most recent school weeks (the sessions come sorted)
@@ -66,15 +54,15 @@ FILENAME == ARGV[2] && FNR == 1 {
 	next
 }
 FILENAME == ARGV[2] {
-	u = $cu; sur[u] = $cs; fore[u] = $cf; dob[u] = $cd; nc[u] = $cn; adm[u] = $ca; lv[u] = $cl
-	brd[u] = $cb; pupil[u] = 1
+	csv($0)
+	u = F[cu]; sur[u] = F[cs]; fore[u] = F[cf]; dob[u] = F[cd]; nc[u] = F[cn]; adm[u] = F[ca]
+	lv[u] = F[cl]; brd[u] = F[cb]; pupil[u] = 1
 	next
 }
-FILENAME == ARGV[3] && FNR == 1 { FS = " "; $0 = $0 }
 {
 	u = $1; d = $2; k = kind[$4]
 	if (!(u in pupil) || d > D || d < adm[u] || (lv[u] != "" && d > lv[u]) || k == "") next
-	n = dn(d)
+	n = dnum(d)
 	if (d >= YFIRST) { pos[u, 1]++; if (k != "P") ab[u, 1]++ }
 	if (d >= TFIRST) { pos[u, 2]++; if (k != "P") ab[u, 2]++ }
 	if (n >= L4) { pos[u, 3]++; if (k != "P") ab[u, 3]++ }
@@ -101,7 +89,7 @@ END {
 			a1 = ab[u, 1] + 0; p1 = pos[u, 1]
 			flag[1] = a1 * 2 >= p1; flag[2] = a1 * 10 >= p1
 			p4 = pos[u, 3] + 0; a4 = ab[u, 3] + 0; pr = p1 - p4; ar = a1 - a4
-			flag[3] = category(a1, p1) == "at_risk_pa" && L4 >= dn(YFIRST) && p4 > 0 && pr > 0 &&
+			flag[3] = category(a1, p1) == "at_risk_pa" && L4 >= dnum(YFIRST) && p4 > 0 && pr > 0 &&
 			        10000 * ((pr - ar) * p4 - (p4 - a4) * pr) >= FALL * pr * p4
 		} else flag[1] = flag[2] = flag[3] = 0
 		flag[4] = onroll && run[u] >= 20 && compulsory(dob[u], ay_of(qday[u]))
@@ -111,7 +99,7 @@ END {
 		if (f != "")
 			print "P," URN "," u "," sur[u] "," fore[u] "," nc[u] "," pct(pos[u, 1] - ab[u, 1], pos[u, 1]) "," (pos[u, 1] ? category(ab[u, 1] + 0, pos[u, 1]) : "") "," f
 		if (flag[6])
-			print "X," URN "," u "," sur[u] "," fore[u] "," ds(PEN) "," D "," gnou[u]
+			print "X," URN "," u "," sur[u] "," fore[u] "," dstr(PEN) "," D "," gnou[u]
 	}
 	for (p = 1; p <= 3; p++) {
 		for (i = 1; i <= 5; i++) print "C," URN "," periods[p] "," cats[i] "," ncat[p, cats[i]] + 0 "," pct(ncat[p, cats[i]], npop[p])

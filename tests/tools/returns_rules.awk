@@ -22,21 +22,7 @@
 
 function header(n,   i) { for (i in H) delete H[i]; for (i = 1; i <= n; i++) H[F[i]] = i }
 
-# Day arithmetic on YYYY-MM-DD (days since 1970-01-01, proleptic Gregorian).
-function dnum(s,   y, m, d) {
-	y = substr(s, 1, 4) + 0; m = substr(s, 6, 2) + 0; d = substr(s, 9, 2) + 0
-	if (m <= 2) { y--; m += 12 }
-	return 365 * y + int(y / 4) - int(y / 100) + int(y / 400) + int((153 * (m - 3) + 2) / 5) + d - 719469
-}
-function dstr(n,   z, era, doe, yoe, y, doy, mp, d, m) {
-	z = n + 719468; era = int(z / 146097); doe = z - era * 146097
-	yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
-	y = yoe + era * 400; doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
-	mp = int((5 * doy + 2) / 153); d = doy - int((153 * mp + 2) / 5) + 1
-	m = mp < 10 ? mp + 3 : mp - 9
-	if (m <= 2) y++
-	return sprintf("%04d-%02d-%02d", y, m, d)
-}
+# (dnum and dstr, day arithmetic, come from csv.awk.)
 function ncrank(v) { return v == "N1" ? -2 : v == "N2" ? -1 : v == "R" ? 0 : v + 0 }
 
 BEGIN {
