@@ -67,7 +67,7 @@ static const key_def keys[] = {
         INT("daemon", "hold_bytes", hold_bytes, 4 << 20, INT_MAX, "268435456",
             "decoded batches held (queued or being committed) at most, all clients together; "
             "past it a batch is answered RETRY (busy), not kept"),
-        INT("daemon", "client_hold_bytes", client_hold_bytes, 1 << 20, INT_MAX, "33554432",
+        INT("daemon", "client_hold_bytes", client_hold_bytes, 1 << 20, INT_MAX, "16777216",
             "decoded batches held at most for one client key (a client sending without "
             "waiting for acks gets RETRY past it, the others go on)"),
         INT("daemon", "drain_timeout_ms", drain_timeout_ms, 1000, 600000, "20000",
