@@ -74,7 +74,10 @@ done
 echo "==> a Targeting Support Meeting pack for every school (its current term)"
 "$RC_BIN_ADMIN" tsm --all --timeout 600 | tee "$OUT/tsm.txt"
 echo "==> every LA's statutory returns for each month the register covers (rollcall returns --all)"
-month=${FROM:0:7}
+# The register covers FROM..TO and the academic year before FROM's (rollcall-gen --years 2).
+ay=${FROM:0:4}
+[ "$((10#${FROM:5:2}))" -lt 8 ] && ay=$((ay - 1))
+month=$((ay - 1))-09
 : >"$OUT/returns.txt"
 while [[ ! "$month" > "${TO:0:7}" ]]; do
 	"$RC_BIN_ADMIN" returns --all --month "$month" --timeout 600 | tee -a "$OUT/returns.txt"
