@@ -237,6 +237,25 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Runs one of idents_load's queries (parameters: the school, the pupils) into *res and returns
+ * an array for as many rows (plus one) of size bytes each; NULL with *rc -EIO (*res NULL) or
+ * -ENOMEM. */
+static void *query_rows(PGconn *conn, const char *sql, const char *const *p, size_t size,
+                        PGresult **res, int *rc, char *err, size_t errlen)
+{
+	void *v;
+
+	PQclear(*res);
+	*res = query(conn, sql, 2, p, err, errlen);
+	if (!*res) {
+		*rc = -EIO;
+		return NULL;
+	}
+	v = calloc((size_t)PQntuples(*res) + 1, size);
+	*rc = v ? 0 : -ENOMEM;
+	return v;
+}
+
 /* Reads the details of the pupils ids[0..n) of school urn (sorted, distinct) into d. */
 static int idents_load(PGconn *conn, uint32_t urn, const int64_t *ids, size_t n, idents *d,
                        char *err, size_t errlen)
@@ -253,22 +272,16 @@ static int idents_load(PGconn *conn, uint32_t urn, const int64_t *ids, size_t n,
 		return rc;
 	snprintf(u, sizeof(u), "%u", urn);
 	p[1] = arr;
-	res = query(conn,
-	            "SELECT pupil_id, upn, surname, forename, coalesce(preferred_forename, ''),"
-	            " sex, date_of_birth - date '1970-01-01', coalesce(address_line1, ''),"
-	            " coalesce(address_line2, ''), coalesce(town, ''), coalesce(postcode, '')"
-	            " FROM pupil WHERE school_urn = $1 AND pupil_id = ANY ($2::integer[])"
-	            " ORDER BY pupil_id",
-	            2, p, err, errlen);
-	if (!res) {
-		rc = -EIO;
+	d->v = query_rows(
+	        conn,
+	        "SELECT pupil_id, upn, surname, forename, coalesce(preferred_forename, ''),"
+	        " sex, date_of_birth - date '1970-01-01', coalesce(address_line1, ''),"
+	        " coalesce(address_line2, ''), coalesce(town, ''), coalesce(postcode, '')"
+	        " FROM pupil WHERE school_urn = $1 AND pupil_id = ANY ($2::integer[])"
+	        " ORDER BY pupil_id",
+	        p, sizeof(*d->v), &res, &rc, err, errlen);
+	if (rc < 0)
 		goto out;
-	}
-	d->v = calloc((size_t)PQntuples(res) + 1, sizeof(*d->v));
-	if (!d->v) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		ident *q = &d->v[d->n++];
 
@@ -288,22 +301,14 @@ static int idents_load(PGconn *conn, uint32_t urn, const int64_t *ids, size_t n,
 			goto out;
 		}
 	}
-	PQclear(res);
-	res = query(
-	        conn,
-	        "SELECT pupil_id, valid_from - date '1970-01-01', coalesce(nc_year, ''), boarder"
-	        " FROM pupil_characteristic WHERE school_urn = $1"
-	        " AND pupil_id = ANY ($2::integer[]) ORDER BY pupil_id, valid_from",
-	        2, p, err, errlen);
-	if (!res) {
-		rc = -EIO;
+	d->chars =
+	        query_rows(conn,
+	                   "SELECT pupil_id, valid_from - date '1970-01-01', coalesce(nc_year, ''),"
+	                   " boarder FROM pupil_characteristic WHERE school_urn = $1"
+	                   " AND pupil_id = ANY ($2::integer[]) ORDER BY pupil_id, valid_from",
+	                   p, sizeof(*d->chars), &res, &rc, err, errlen);
+	if (rc < 0)
 		goto out;
-	}
-	d->chars = calloc((size_t)PQntuples(res) + 1, sizeof(*d->chars));
-	if (!d->chars) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		ident *q = (ident *)ident_find(d, atoll(PQgetvalue(res, i, 0)));
 		const char *y = PQgetvalue(res, i, 2);
@@ -317,23 +322,16 @@ static int idents_load(PGconn *conn, uint32_t urn, const int64_t *ids, size_t n,
 		        (ychar){atoi(PQgetvalue(res, i, 1)), ncyear_parse(y, strlen(y)),
 		                PQgetvalue(res, i, 3)[0] == 't'};
 	}
-	PQclear(res);
 	/* The parents a pupil lives with, by priority (unset last), then as sent. */
-	res = query(conn,
-	            "SELECT pupil_id, name, coalesce(relationship, ''), coalesce(address, ''),"
-	            " coalesce(phone, '') FROM contact WHERE school_urn = $1"
-	            " AND pupil_id = ANY ($2::integer[]) AND lives_with"
-	            " ORDER BY pupil_id, priority NULLS LAST, seq",
-	            2, p, err, errlen);
-	if (!res) {
-		rc = -EIO;
+	d->parents = query_rows(
+	        conn,
+	        "SELECT pupil_id, name, coalesce(relationship, ''), coalesce(address, ''),"
+	        " coalesce(phone, '') FROM contact WHERE school_urn = $1"
+	        " AND pupil_id = ANY ($2::integer[]) AND lives_with"
+	        " ORDER BY pupil_id, priority NULLS LAST, seq",
+	        p, sizeof(*d->parents), &res, &rc, err, errlen);
+	if (rc < 0)
 		goto out;
-	}
-	d->parents = calloc((size_t)PQntuples(res) + 1, sizeof(*d->parents));
-	if (!d->parents) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		ident *q = (ident *)ident_find(d, atoll(PQgetvalue(res, i, 0)));
 		parent *pa;
