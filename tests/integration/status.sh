@@ -72,6 +72,8 @@ psql_val "update batch set received_at = now() - interval '30 hours' where schoo
 status --school $A
 assert_eq "$STATUS" 1 "not pushed for 30 hours: exit 1"
 assert_grep "^  - school $A has not pushed for over 26 hours \(last batch [0-9-]+ [0-9:]+\)$" "$T/status.out" "says when it last pushed"
+status --school $A --not-pushed-hours 48
+assert_eq "$STATUS" 0 "--not-pushed-hours 48: 30 hours is fine"
 psql_val "update batch set received_at = now() where school_urn = $A" >/dev/null
 
 # ---- unmarked sessions ---------------------------------------------------------------------------

@@ -2,8 +2,8 @@
  * own CURVE socket (a hello with the daemon's own key pair, read from the server key file: only
  * who may read that file can ask), the database as the reporting role: the schema version, the
  * job queue and its dead jobs, each school's last batch, its result and last rejection, schools
- * that have not pushed for NOT_PUSHED_HOURS, unmarked sessions over the last four school weeks,
- * the latest report of each kind and what retention did. Text for people, --json for
+ * that have not pushed for --not-pushed-hours (26 by default), unmarked sessions over the last four
+ * school weeks, the latest report of each kind and what retention did. Text for people, --json for
  * monitoring; the exit status is 1 when something needs a person (each such thing is listed
  * under "attention"). */
 #include "admin.h"
@@ -23,7 +23,8 @@
 #include "rollcall/rollcall.pb-c.h"
 #include "rollcall/wire.h"
 
-/* A school with no batch for this long has "not pushed tonight" (a nightly push, and slack). */
+/* A school with no batch for this long has "not pushed tonight" (a nightly push, and slack);
+ * --not-pushed-hours sets it (a trust whose MIS does not export at weekends: 74). */
 #define NOT_PUSHED_HOURS 26
 /* The oldest job waiting for a worker for longer than this: no worker is taking jobs. */
 #define STUCK_MINUTES   60
@@ -221,6 +222,7 @@ int cmd_status(ctx *c, int argc, char **argv)
 	static const struct option opts[] = {{"school", required_argument, NULL, 's'},
 	                                     {"json", no_argument, NULL, 'j'},
 	                                     {"endpoint", required_argument, NULL, 'e'},
+	                                     {"not-pushed-hours", required_argument, NULL, 'H'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *school = NULL, *endpoint = NULL;
 	bool json = false;
@@ -229,7 +231,7 @@ int cmd_status(ctx *c, int argc, char **argv)
 	table schema = {0}, queue = {0}, dead = {0}, schools = {0}, reports = {0}, returns = {0},
 	      reg = {0};
 	char hours[16], stuck[16];
-	int o, rc = 1;
+	int o, rc = 1, not_pushed = NOT_PUSHED_HOURS;
 	long long tp = 0, tb = 0, tr = 0, tu = 0;
 
 	optind = 1;
@@ -240,7 +242,16 @@ int cmd_status(ctx *c, int argc, char **argv)
 			json = true;
 		else if (o == 'e')
 			endpoint = optarg;
-		else
+		else if (o == 'H') {
+			char *end;
+			long h = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || h < 1 || h > 24 * 31)
+				return die(
+				        "--not-pushed-hours: '%s' is not a number of hours 1..744",
+				        optarg);
+			not_pushed = (int)h;
+		} else
 			return usage(stderr);
 	}
 	if (optind != argc)
@@ -258,7 +269,7 @@ int cmd_status(ctx *c, int argc, char **argv)
 		need(&a, "the database cannot be reached as the reporting role");
 		goto print;
 	}
-	snprintf(hours, sizeof(hours), "%d", NOT_PUSHED_HOURS);
+	snprintf(hours, sizeof(hours), "%d", not_pushed);
 	snprintf(stuck, sizeof(stuck), "%d", STUCK_MINUTES);
 	schema.res = exec(c, "SELECT coalesce(max(version), 0) FROM rollcall_migration", 0, NULL);
 	queue.res = exec(
@@ -364,7 +375,7 @@ int cmd_status(ctx *c, int argc, char **argv)
 	for (int i = 0; i < rows(&schools); i++) {
 		if (v(&schools, i, 11)[0] == 't' && v(&schools, i, 3)[0])
 			need(&a, "school %s has not pushed for over %d hours (last batch %s)",
-			     v(&schools, i, 0), NOT_PUSHED_HOURS, v(&schools, i, 3));
+			     v(&schools, i, 0), not_pushed, v(&schools, i, 3));
 		else if (v(&schools, i, 11)[0] == 't')
 			need(&a, "school %s has never pushed", v(&schools, i, 0));
 		if (atoll(v(&schools, i, 9)) > 0)
